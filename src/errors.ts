@@ -1,0 +1,136 @@
+/**
+ * The failures this project reports, one class per kind, each with a stable `code` that tests
+ * and callers can match and an `exitCode` that the command line and the action share.
+ *
+ * Every message names the input, claim or response at fault, what was expected, what was found
+ * and the fix. No message ever carries a secret or a token: values that come from a response are
+ * quoted only when they are identifiers (error codes, claim values, host names).
+ */
+export type ErrorCode =
+  | 'ERR_INPUT'
+  | 'ERR_DISCOVERY'
+  | 'ERR_OAUTH'
+  | 'ERR_RESPONSE'
+  | 'ERR_NETWORK'
+  | 'ERR_CLAIMS'
+  | 'ERR_CORGEA';
+
+/** Exit status per error code; 1 is left for failures this project did not foresee. */
+export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  ERR_INPUT: 2,
+  ERR_DISCOVERY: 3,
+  ERR_OAUTH: 4,
+  ERR_RESPONSE: 5,
+  ERR_NETWORK: 6,
+  ERR_CLAIMS: 7,
+  ERR_CORGEA: 8,
+});
+
+/** The base of every error this project raises on purpose. */
+export class CorgeaAuthError extends Error {
+  readonly code: ErrorCode;
+  /** One line saying what to change; also the last sentence of `message`. */
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, problem: string, fix?: string) {
+    super(fix ? `${problem} Fix: ${fix}` : problem);
+    this.name = new.target.name;
+    this.code = code;
+    this.fix = fix;
+  }
+
+  get exitCode(): number {
+    return EXIT_CODES[this.code];
+  }
+}
+
+/** An input (action input, command-line flag or construct prop) is missing or malformed. */
+export class InputError extends CorgeaAuthError {
+  /** The input's name as the user wrote it, e.g. `tenant-id`. */
+  readonly input: string;
+
+  constructor(input: string, problem: string, fix?: string) {
+    super('ERR_INPUT', `Input ${input}: ${problem}`, fix);
+    this.input = input;
+  }
+}
+
+/** The issuer's metadata could not be read or does not describe the issuer that was given. */
+export class DiscoveryError extends CorgeaAuthError {
+  constructor(problem: string, fix?: string) {
+    super('ERR_DISCOVERY', problem, fix);
+  }
+}
+
+/** The identity provider answered with an OAuth error; retrying cannot help. */
+export class OAuthError extends CorgeaAuthError {
+  /** The `error` field of the response, e.g. `invalid_client`. */
+  readonly error: string;
+  /** Provider-specific codes, e.g. Entra's `AADSTS7000215` as 7000215. */
+  readonly providerCodes: readonly number[];
+  readonly status: number;
+
+  constructor(
+    details: { error: string; providerCodes: readonly number[]; status: number },
+    problem: string,
+    fix?: string,
+  ) {
+    super('ERR_OAUTH', problem, fix);
+    this.error = details.error;
+    this.providerCodes = details.providerCodes;
+    this.status = details.status;
+  }
+}
+
+/** A response did not have the shape its protocol promises (status, body or field). */
+export class ResponseError extends CorgeaAuthError {
+  readonly status: number | undefined;
+
+  constructor(problem: string, fix?: string, status?: number) {
+    super('ERR_RESPONSE', problem, fix);
+    this.status = status;
+  }
+}
+
+/** Where below HTTP a request failed. */
+export type NetworkStage = 'dns' | 'connect' | 'tls' | 'proxy' | 'timeout' | 'connection';
+
+/** A request got no HTTP answer: name resolution, connection, TLS, proxy or time ran out. */
+export class NetworkError extends CorgeaAuthError {
+  readonly stage: NetworkStage;
+  /** The host the request was for (never the proxy's credentials). */
+  readonly host: string;
+  /** The system error code, e.g. `ECONNREFUSED`, when there is one. */
+  readonly systemCode: string | undefined;
+
+  constructor(
+    details: { stage: NetworkStage; host: string; systemCode?: string | undefined },
+    problem: string,
+    fix?: string,
+  ) {
+    super('ERR_NETWORK', problem, fix);
+    this.stage = details.stage;
+    this.host = details.host;
+    this.systemCode = details.systemCode;
+  }
+}
+
+/** A claim of the token differs from what the Corgea JWT-auth configuration expects. */
+export class ClaimError extends CorgeaAuthError {
+  readonly claim: string;
+
+  constructor(claim: string, problem: string, fix?: string) {
+    super('ERR_CLAIMS', problem, fix);
+    this.claim = claim;
+  }
+}
+
+/** Corgea refused the token or a call to its API failed. */
+export class CorgeaError extends CorgeaAuthError {
+  readonly status: number | undefined;
+
+  constructor(problem: string, fix?: string, status?: number) {
+    super('ERR_CORGEA', problem, fix);
+    this.status = status;
+  }
+}

@@ -1,0 +1,273 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import tls from 'node:tls';
+
+import { NetworkError, type NetworkStage } from '../errors.js';
+import { selectProxy, type ProxyChoice } from './proxy.js';
+
+/** One HTTP request. Bodies are small (forms, JSON), so they travel as strings. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Limit for the whole exchange, connection included. */
+  readonly timeoutMs: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+/**
+ * Sends one request and resolves with whatever HTTP answer comes back, whatever its status.
+ * Rejects with a `NetworkError` when there is no HTTP answer. Injected everywhere a request is
+ * made, so that tests can put a fake network in its place.
+ */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Responses larger than this are cut off: no answer this project reads is anywhere near. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Options of the node transport; the environment decides the proxy. */
+export interface NodeTransportOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly userAgent?: string;
+}
+
+/**
+ * The transport on node's own `http`, `https` and `tls`, honouring `HTTPS_PROXY`, `HTTP_PROXY`,
+ * `ALL_PROXY` and `NO_PROXY` as curl does (see `selectProxy`). https goes through a proxy in a
+ * CONNECT tunnel, so the proxy sees only the host name; http is sent to the proxy in absolute form.
+ */
+export function nodeTransport(options: NodeTransportOptions = {}): Transport {
+  const env = options.env ?? process.env;
+  return (request) => {
+    const { proxy } = selectProxy(request.url, env);
+    const headers: Record<string, string> = { ...request.headers };
+    if (options.userAgent && !hasHeader(headers, 'user-agent')) headers['User-Agent'] = options.userAgent;
+    if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+    return withDeadline(request, proxy, (signal) => send(request, headers, proxy, signal));
+  };
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+/** Runs `exchange` with an abort signal that fires after the request's time limit. */
+async function withDeadline(
+  request: HttpRequest,
+  proxy: ProxyChoice | undefined,
+  exchange: (signal: AbortSignal) => Promise<HttpResponse>,
+): Promise<HttpResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+  try {
+    return await exchange(controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) {
+      throw new NetworkError(
+        { stage: 'timeout', host: request.url.host },
+        `No answer from ${request.url.host} within ${request.timeoutMs / 1000} s` +
+          (proxy ? ` (through the proxy from ${proxy.variable}).` : '.'),
+        'raise timeout-seconds if the network is slow, or check that the host is reachable ' +
+          'from the runner.',
+      );
+    }
+    throw toNetworkError(error, request.url, proxy);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function send(
+  request: HttpRequest,
+  headers: Record<string, string>,
+  proxy: ProxyChoice | undefined,
+  signal: AbortSignal,
+): Promise<HttpResponse> {
+  const url = request.url;
+  const isHttps = url.protocol === 'https:';
+  const base = {
+    method: request.method,
+    headers,
+    signal,
+    agent: false as const,
+  };
+
+  if (!proxy) {
+    const options = { ...base, hostname: stripBrackets(url.hostname), port: url.port || undefined };
+    return exchange(isHttps ? https : http, { ...options, path: url.pathname + url.search }, request.body);
+  }
+
+  const proxyHeaders = proxyAuthorization(proxy.url);
+  if (!isHttps) {
+    const options = {
+      ...base,
+      headers: { ...headers, Host: url.host, ...proxyHeaders },
+      hostname: stripBrackets(proxy.url.hostname),
+      port: proxy.url.port || (proxy.url.protocol === 'https:' ? 443 : 80),
+      path: url.href,
+    };
+    return exchange(proxy.url.protocol === 'https:' ? https : http, options, request.body);
+  }
+
+  const socket = await connectTunnel(proxy, url, proxyHeaders, signal);
+  const secure = tls.connect({ socket, servername: tlsServerName(url.hostname) });
+  return exchange(
+    https,
+    {
+      ...base,
+      hostname: stripBrackets(url.hostname),
+      port: url.port || 443,
+      path: url.pathname + url.search,
+      createConnection: () => secure,
+    },
+    request.body,
+  );
+}
+
+/** Opens a CONNECT tunnel through the proxy to the target's host and port. */
+function connectTunnel(
+  proxy: ProxyChoice,
+  target: URL,
+  proxyHeaders: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Socket> {
+  const authority = `${target.hostname}:${target.port || 443}`;
+  const module = proxy.url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = module.request({
+      method: 'CONNECT',
+      hostname: stripBrackets(proxy.url.hostname),
+      port: proxy.url.port || (proxy.url.protocol === 'https:' ? 443 : 80),
+      path: authority,
+      headers: { Host: authority, ...proxyHeaders },
+      agent: false,
+      signal,
+    });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode === 200) {
+        resolve(socket);
+        return;
+      }
+      socket.destroy();
+      reject(new TunnelRefused(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** The proxy answered CONNECT with something other than 200. */
+class TunnelRefused extends Error {
+  constructor(readonly status: number) {
+    super(`proxy refused CONNECT with status ${status}`);
+  }
+}
+
+function exchange(
+  module: typeof http | typeof https,
+  options: https.RequestOptions,
+  body: string | undefined,
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = module.request(options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      });
+      res.once('error', reject);
+      res.once('end', () => {
+        const headers: Record<string, string | undefined> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (!proxy.username && !proxy.password) return {};
+  const user = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  return { 'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') ? host.slice(1, -1) : host;
+}
+
+/** SNI takes host names only, never IP addresses (RFC 6066 section 3). */
+function tlsServerName(hostname: string): string | undefined {
+  return /^[\d.]+$/.test(hostname) || hostname.startsWith('[') ? undefined : hostname;
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|ERR_CERT)/;
+
+/** Turns a socket-level failure into a `NetworkError` naming the stage and the fix. */
+function toNetworkError(error: unknown, target: URL, proxy: ProxyChoice | undefined): NetworkError {
+  const host = target.host;
+  const via = proxy ? ` through the proxy ${proxy.url.host} (from ${proxy.variable})` : '';
+  if (error instanceof TunnelRefused) {
+    return new NetworkError(
+      { stage: 'proxy', host },
+      `The proxy ${proxy?.url.host} (from ${proxy?.variable}) refused to open a tunnel to ${host}: ` +
+        `status ${error.status}.`,
+      error.status === 407
+        ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@host:port).'
+        : `allow CONNECT to ${host} on the proxy, or list the host in NO_PROXY if it must be reached directly.`,
+    );
+  }
+  const code = (error as { code?: unknown }).code;
+  const systemCode = typeof code === 'string' ? code : undefined;
+  const stage: NetworkStage = classifyStage(systemCode, proxy);
+  const reason = systemCode ?? (error instanceof Error ? error.message : String(error));
+  const problems: Record<NetworkStage, [string, string]> = {
+    dns: [
+      proxy
+        ? `The proxy's name ${proxy.url.hostname} (from ${proxy.variable}) could not be resolved (${reason}).`
+        : `The name ${target.hostname} could not be resolved (${reason}).`,
+      'check the spelling of the host and that the runner can resolve it.',
+    ],
+    connect: [
+      `The connection to ${host} failed (${reason}).`,
+      'check that the host and port are right and that no firewall blocks the runner.',
+    ],
+    tls: [
+      `The TLS handshake with ${host} failed${via} (${reason}).`,
+      'if a corporate proxy inspects TLS, give node its CA with NODE_EXTRA_CA_CERTS.',
+    ],
+    proxy: [
+      `The proxy ${proxy?.url.host} (from ${proxy?.variable}) could not be reached (${reason}).`,
+      `check the proxy URL in ${proxy?.variable}, or list ${target.hostname} in NO_PROXY to go direct.`,
+    ],
+    timeout: [`No answer from ${host}${via}.`, 'raise timeout-seconds.'],
+    connection: [
+      `The connection to ${host}${via} broke before an answer arrived (${reason}).`,
+      'this is usually passing; it is retried. If it persists, check the network path.',
+    ],
+  };
+  const [problem, fix] = problems[stage];
+  return new NetworkError({ stage, host, systemCode }, problem, fix);
+}
+
+function classifyStage(code: string | undefined, proxy: ProxyChoice | undefined): NetworkStage {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return 'dns';
+  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    return proxy ? 'proxy' : 'connect';
+  }
+  if (code && TLS_CODES.test(code)) return 'tls';
+  return 'connection';
+}

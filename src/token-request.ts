@@ -1,0 +1,190 @@
+import type { ClientCredential } from './credentials/credential.js';
+import { ResponseError } from './errors.js';
+import { parseJsonObject, sendWithRetries, type RequestContext } from './http/get-json.js';
+import type { HttpResponse } from './http/transport.js';
+import { decodeJwtPayload } from './jwt-payload.js';
+import { oauthError } from './oauth-errors.js';
+import type { Profile } from './profiles/profile.js';
+
+/** The parameters of one client-credentials request. */
+export interface TokenRequest {
+  readonly profile: Profile;
+  readonly credential: ClientCredential;
+  readonly scope: string | undefined;
+  /** RFC 8707 resource indicator. */
+  readonly resource: string | undefined;
+}
+
+/** A successful token response (RFC 6749 section 5.1), checked field by field. */
+export interface TokenResponse {
+  readonly accessToken: string;
+  readonly tokenType: string;
+  /** Seconds from the moment the response arrived. */
+  readonly expiresIn: number;
+  readonly expiresAt: Date;
+  /** How the lifetime was learnt: from `expires_in`, or from the token's `exp` when absent. */
+  readonly expirySource: 'expires_in' | 'exp';
+  readonly attempts: number;
+}
+
+/**
+ * Exchanges client credentials for an access token at the profile's token endpoint, with
+ * classified retries (see `classifyResponse`). `protect` is called with the access token, and any
+ * other credential in the response, the moment the body is parsed: before anything is returned or
+ * logged, so that a runner can mask it first.
+ */
+export async function requestToken(
+  request: TokenRequest,
+  context: RequestContext,
+  protect: (value: string) => void,
+): Promise<TokenResponse> {
+  const url = request.profile.tokenEndpoint;
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (request.scope) form.set('scope', request.scope);
+  if (request.resource) form.set('resource', request.resource);
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Content-Type': 'application/x-www-form-urlencoded',
+  };
+  request.credential.apply(form, headers, request.profile.clientAuth);
+
+  const { response, attempts } = await sendWithRetries(context, {
+    method: 'POST',
+    url,
+    headers,
+    body: form.toString(),
+  });
+  if (response.status < 200 || response.status >= 300) {
+    throw failedResponse(response, url, attempts);
+  }
+
+  const body = parseJsonObject(response, 'token endpoint', url);
+  for (const field of ['access_token', 'refresh_token', 'id_token']) {
+    const value = body[field];
+    if (typeof value === 'string' && value) protect(value);
+  }
+  return readTokenResponse(body, url, attempts, context.clock.now());
+}
+
+function failedResponse(response: HttpResponse, url: URL, attempts: number): Error {
+  const host = url.host;
+  const errorBody = tryJson(response.body);
+  if (errorBody && typeof errorBody['error'] === 'string') {
+    return oauthError(
+      errorBody as { error: string; error_description?: unknown; error_codes?: unknown },
+      response.status,
+      host,
+    );
+  }
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  if (response.status >= 300 && response.status < 400) {
+    return new ResponseError(
+      `The token endpoint ${host}${url.pathname} answered with a redirect (status ${response.status}) ` +
+        `to ${redirectTarget(response)}.`,
+      'set token-url (or issuer) to the final URL; a token request is not followed across redirects.',
+      response.status,
+    );
+  }
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    return new ResponseError(
+      `The token endpoint ${host}${url.pathname} kept failing with status ${response.status}${tries}.`,
+      'the identity provider is unavailable or throttling; re-run later, or raise attempts.',
+      response.status,
+    );
+  }
+  return new ResponseError(
+    `The token endpoint ${host}${url.pathname} answered status ${response.status} without an OAuth ` +
+      'error body.',
+    response.status === 404
+      ? 'the URL is not a token endpoint: check tenant-id, issuer or token-url.'
+      : 'check token-url; a proxy or gateway may be answering instead of the identity provider.',
+    response.status,
+  );
+}
+
+function redirectTarget(response: HttpResponse): string {
+  const location = response.headers['location'];
+  if (!location) return 'nowhere (no Location header)';
+  try {
+    const target = new URL(location);
+    return `${target.host}${target.pathname}`;
+  } catch {
+    return 'a relative location';
+  }
+}
+
+function tryJson(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readTokenResponse(
+  body: Record<string, unknown>,
+  url: URL,
+  attempts: number,
+  now: number,
+): TokenResponse {
+  const where = `The token response from ${url.host}`;
+  const accessToken = body['access_token'];
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new ResponseError(
+      `${where} has no access_token.`,
+      'check that token-url is the token endpoint and that the grant is client_credentials.',
+    );
+  }
+  const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type'];
+  if (typeof tokenType !== 'string' || tokenType === '') {
+    throw new ResponseError(
+      `${where} has a token_type that is not a string.`,
+      'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
+    );
+  }
+
+  const { expiresIn, expirySource } = readLifetime(body['expires_in'], accessToken, now, where);
+  return {
+    accessToken,
+    tokenType,
+    expiresIn,
+    expiresAt: new Date(now + expiresIn * 1000),
+    expirySource,
+    attempts,
+  };
+}
+
+/**
+ * `expires_in` as a whole number of seconds. Entra's v2 endpoint sends a number and older
+ * endpoints a numeric string, so both are read; anything else is reported, never made `NaN`.
+ * When it is absent (RFC 6749 only recommends it), the token's own `exp` is used instead.
+ */
+function readLifetime(
+  value: unknown,
+  accessToken: string,
+  now: number,
+  where: string,
+): { expiresIn: number; expirySource: 'expires_in' | 'exp' } {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+    return { expiresIn: Math.floor(value), expirySource: 'expires_in' };
+  }
+  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) {
+    return { expiresIn: Number(value), expirySource: 'expires_in' };
+  }
+  if (value === undefined) {
+    const exp = decodeJwtPayload(accessToken)?.['exp'];
+    if (typeof exp === 'number' && Number.isFinite(exp)) {
+      return { expiresIn: Math.max(0, Math.floor(exp - now / 1000)), expirySource: 'exp' };
+    }
+    throw new ResponseError(
+      `${where} has no expires_in, and the token has no exp claim to take the lifetime from.`,
+      'the identity provider should send expires_in; report it to its operator.',
+    );
+  }
+  const found = typeof value === 'string' ? `"${value.slice(0, 40)}"` : `a ${typeof value}`;
+  throw new ResponseError(
+    `${where} has an expires_in that is not a number of seconds: found ${found}.`,
+    'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
+  );
+}
