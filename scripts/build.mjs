@@ -1,4 +1,5 @@
-// Bundles the action into the one committed file that action.yml runs.
+// Bundles the action (action/dist/index.cjs, which action.yml runs) and the command line
+// (bin/corgea-idp-auth.cjs, which needs nothing but node) into one committed file each.
 //
 // CommonJS output: node starts a CommonJS file measurably faster than an ES module, and the
 // action is judged on its start-up. The sources stay ESM; esbuild converts.
@@ -27,19 +28,26 @@ const sideEffectFree = {
   },
 };
 
-const result = await esbuild.build({
-  entryPoints: ['action/index.ts'],
-  outfile: 'action/dist/index.cjs',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  minify: true,
-  legalComments: 'eof',
-  plugins: [sideEffectFree],
-  metafile: true,
-  logLevel: 'warning',
-});
+const bundles = [
+  { entry: 'action/index.ts', outfile: 'action/dist/index.cjs' },
+  { entry: 'src/cli/index.ts', outfile: 'bin/corgea-idp-auth.cjs', banner: '#!/usr/bin/env node' },
+];
 
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`action/dist/index.cjs: ${(bytes / 1024).toFixed(1)} KiB`);
+for (const bundle of bundles) {
+  const result = await esbuild.build({
+    entryPoints: [bundle.entry],
+    outfile: bundle.outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'eof',
+    plugins: [sideEffectFree],
+    metafile: true,
+    logLevel: 'warning',
+    ...(bundle.banner ? { banner: { js: bundle.banner } } : {}),
+  });
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  console.log(`${bundle.outfile}: ${(bytes / 1024).toFixed(1)} KiB`);
+}
