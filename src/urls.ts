@@ -42,11 +42,13 @@ export function parseServiceUrl(input: string, value: string): URL {
       'remove the user and password part from the URL.',
     );
   }
-  if (url.search || url.hash) {
+  // A bare "?" or "#" leaves `search` and `hash` empty, yet the text is kept as written (an
+  // issuer is compared exactly), where it would swallow every path joined after it.
+  if (url.search || url.hash || /[?#]/.test(value)) {
     throw new InputError(
       input,
       `expected a URL without query or fragment, found "${url.origin}${url.pathname}" followed by ` +
-        `"${url.search}${url.hash}".`,
+        `"${value.slice(value.search(/[?#]/))}".`,
       'remove everything from the "?" or "#" on.',
     );
   }
