@@ -19,10 +19,19 @@ export interface IssuerMetadata {
  * The document's `issuer` must equal the given issuer exactly, as both specifications require:
  * a mismatch means tokens will carry another `iss` than the one configured in Corgea.
  */
-export async function discoverIssuer(
-  issuerText: string,
-  context: RequestContext,
-): Promise<IssuerMetadata> {
+export function discoverIssuer(issuerText: string, context: RequestContext): Promise<IssuerMetadata> {
+  const cached = context.metadata?.get(issuerText);
+  if (cached) return cached;
+  const pending = readIssuerMetadata(issuerText, context);
+  if (context.metadata) {
+    context.metadata.set(issuerText, pending);
+    // A failed discovery is not remembered: the next caller reports its own failure afresh.
+    pending.catch(() => context.metadata?.delete(issuerText));
+  }
+  return pending;
+}
+
+async function readIssuerMetadata(issuerText: string, context: RequestContext): Promise<IssuerMetadata> {
   const issuer = new URL(issuerText);
   const path = issuer.pathname.replace(/\/+$/, '');
   const locations = [

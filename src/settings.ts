@@ -39,7 +39,36 @@ export interface Settings {
   readonly outputToken: boolean;
   readonly attempts: number;
   readonly timeoutMs: number;
+  /** The Corgea JWT-auth configuration to check against; derived from the profile when absent. */
+  readonly expectedIssuer: string | undefined;
+  readonly expectedAudience: string | undefined;
+  readonly allowedApplicationIds: readonly string[] | undefined;
+  /** Whether the token's signature and claims are checked before it is exported. */
+  readonly checkClaims: boolean;
+  /** Whether Corgea's verify endpoint is asked to accept the token. */
+  readonly verify: boolean;
+  /** Whether the job summary is written. */
+  readonly summary: boolean;
 }
+
+/** The inputs the command line's `check` needs: who issues the token, never a secret. */
+export type CheckSettings = Pick<
+  Settings,
+  | 'provider'
+  | 'tenantId'
+  | 'authorityHost'
+  | 'issuer'
+  | 'tokenUrl'
+  | 'clientId'
+  | 'clientAuth'
+  | 'scope'
+  | 'resource'
+  | 'attempts'
+  | 'timeoutMs'
+  | 'expectedIssuer'
+  | 'expectedAudience'
+  | 'allowedApplicationIds'
+>;
 
 /** Reads one raw input by its kebab-case name; an absent input reads as the empty string. */
 export type InputReader = (name: string) => string;
@@ -71,8 +100,39 @@ export function parseSettings(read: InputReader): Settings {
     );
   }
 
+  return Object.freeze({
+    ...parseTarget(read, provider, clientId, true),
+    clientSecret: new Secret(clientSecret),
+    exportVariable: parseExportVariable(read('export-variable')),
+    corgeaUrl: parseServiceUrl('corgea-url', read('corgea-url') || DEFAULT_CORGEA_URL),
+    outputToken: parseBoolean('output-token', read('output-token'), true),
+    checkClaims: parseBoolean('check-claims', read('check-claims'), true),
+    verify: parseBoolean('verify', read('verify'), true),
+    summary: parseBoolean('summary', read('summary'), true),
+  });
+}
+
+/**
+ * Validates the inputs that describe the issuer and the expected Corgea configuration, without
+ * the client secret: what the command line's `check` needs to check a token it did not fetch.
+ */
+export function parseCheckSettings(read: InputReader): CheckSettings {
+  const provider = parseProvider(read('provider'));
+  return Object.freeze(parseTarget(read, provider, parseClientId(read('client-id')), false));
+}
+
+/** The inputs shared by the token fetch and the check: the issuer, the client, the expectations. */
+function parseTarget(
+  read: InputReader,
+  provider: Provider,
+  clientId: string,
+  scopeRequired: boolean,
+): CheckSettings {
   const tenantId = provider === 'entra' ? parseTenant(read('tenant-id')) : undefined;
-  const authorityHost = parseServiceUrl('authority-host', read('authority-host') || DEFAULT_AUTHORITY_HOST);
+  const authorityHost = parseServiceUrl(
+    'authority-host',
+    read('authority-host') || DEFAULT_AUTHORITY_HOST,
+  );
   const issuerText = read('issuer');
   if (provider !== 'entra' && !issuerText) {
     throw new InputError(
@@ -85,24 +145,18 @@ export function parseSettings(read: InputReader): Settings {
   }
   // Kept as written: `URL` would add a slash to a bare origin, and `iss` is compared exactly.
   if (issuerText) parseServiceUrl('issuer', issuerText);
-  const issuer = issuerText || undefined;
   const tokenUrlText = read('token-url');
-  const tokenUrl = tokenUrlText ? parseServiceUrl('token-url', tokenUrlText) : undefined;
 
-  return Object.freeze({
+  return {
     provider,
     tenantId,
     authorityHost: new URL(authorityHost.href.replace(/\/+$/, '')),
-    issuer,
-    tokenUrl,
+    issuer: issuerText || undefined,
+    tokenUrl: tokenUrlText ? parseServiceUrl('token-url', tokenUrlText) : undefined,
     clientId,
-    clientSecret: new Secret(clientSecret),
-    scope: parseScope(provider, read('scope'), clientId),
-    resource: parseResource(read('resource')),
     clientAuth: parseClientAuth(read('client-auth')),
-    exportVariable: parseExportVariable(read('export-variable')),
-    corgeaUrl: parseServiceUrl('corgea-url', read('corgea-url') || DEFAULT_CORGEA_URL),
-    outputToken: parseBoolean('output-token', read('output-token'), true),
+    scope: parseScope(provider, read('scope'), clientId, scopeRequired),
+    resource: parseResource(read('resource')),
     attempts: parseInteger('attempts', read('attempts'), DEFAULT_ATTEMPTS, 1, MAX_ATTEMPTS),
     timeoutMs:
       parseInteger(
@@ -112,7 +166,51 @@ export function parseSettings(read: InputReader): Settings {
         1,
         MAX_TIMEOUT_SECONDS,
       ) * 1000,
-  });
+    ...parseExpectations(read),
+  };
+}
+
+function parseExpectations(
+  read: InputReader,
+): Pick<Settings, 'expectedIssuer' | 'expectedAudience' | 'allowedApplicationIds'> {
+  // Kept as written, like `issuer`: Corgea compares `iss` exactly, trailing slash included.
+  const expectedIssuer = read('expected-issuer').trim() || undefined;
+  if (expectedIssuer) parseServiceUrl('expected-issuer', expectedIssuer);
+  const expectedAudience = read('expected-audience').trim() || undefined;
+  if (expectedAudience && /\s/.test(expectedAudience)) {
+    throw new InputError(
+      'expected-audience',
+      `expected one audience without spaces, found "${expectedAudience}".`,
+      'enter the audience exactly as in the Corgea JWT-auth configuration, e.g. api://{client-id}.',
+    );
+  }
+  return {
+    expectedIssuer,
+    expectedAudience,
+    allowedApplicationIds: parseApplicationIds(read('allowed-application-ids')),
+  };
+}
+
+/**
+ * Reads allowed application IDs one per line, as Corgea's form takes them. Blank lines,
+ * surrounding spaces and CRLF line ends are tolerated; an empty input means "derive them".
+ */
+export function parseApplicationIds(value: string): readonly string[] | undefined {
+  const ids = value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (ids.length === 0) return undefined;
+  for (const id of ids) {
+    if (/[\s,;]/.test(id)) {
+      throw new InputError(
+        'allowed-application-ids',
+        `expected one application ID per line, found "${id}".`,
+        'put each application ID on its own line (a YAML block scalar: `allowed-application-ids: |`).',
+      );
+    }
+  }
+  return Object.freeze([...new Set(ids)]);
 }
 
 function parseProvider(value: string): Provider {
@@ -133,7 +231,7 @@ function parseClientId(value: string): string {
     throw new InputError(
       'client-id',
       'is required and was empty.',
-      "pass the application (client) ID of the app registration or service app.",
+      'pass the application (client) ID of the app registration or service app.',
     );
   }
   if (/\s/.test(value)) {
@@ -171,7 +269,12 @@ function parseTenant(value: string): string {
   return value;
 }
 
-function parseScope(provider: Provider, value: string, clientId: string): string | undefined {
+function parseScope(
+  provider: Provider,
+  value: string,
+  clientId: string,
+  requiredForOkta: boolean,
+): string | undefined {
   const scope = value.trim();
   if (provider === 'entra') {
     const effective = scope || `api://${clientId}/.default`;
@@ -185,7 +288,7 @@ function parseScope(provider: Provider, value: string, clientId: string): string
     }
     return effective;
   }
-  if (provider === 'okta' && !scope) {
+  if (provider === 'okta' && !scope && requiredForOkta) {
     throw new InputError(
       'scope',
       'is required for provider okta and was empty.',
