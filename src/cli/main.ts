@@ -23,6 +23,8 @@ export interface Command {
 /** The subcommands, each in its own file, loaded only when called. */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   token: async () => (await import('./token.js')).tokenCommand,
+  register: async () => (await import('./register.js')).registerCommand,
+  deregister: async () => (await import('./register.js')).deregisterCommand,
 };
 
 export interface MainOptions {
