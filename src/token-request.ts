@@ -116,7 +116,9 @@ function redirectTarget(response: HttpResponse): string {
 function tryJson(body: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -145,14 +147,16 @@ function readTokenResponse(
   }
 
   const { expiresIn, expirySource } = readLifetime(body['expires_in'], accessToken, now, where);
-  return {
-    accessToken,
-    tokenType,
-    expiresIn,
-    expiresAt: new Date(now + expiresIn * 1000),
-    expirySource,
-    attempts,
-  };
+  const expiresAt = new Date(now + expiresIn * 1000);
+  // A lifetime past the last date a Date can hold gives an Invalid Date, whose ISO form throws.
+  if (Number.isNaN(expiresAt.getTime())) {
+    throw new ResponseError(
+      `${where} has an ${expirySource} that is not a usable lifetime: found ${expiresIn} seconds, ` +
+        'later than any date.',
+      'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
+    );
+  }
+  return { accessToken, tokenType, expiresIn, expiresAt, expirySource, attempts };
 }
 
 /**
@@ -182,7 +186,14 @@ function readLifetime(
       'the identity provider should send expires_in; report it to its operator.',
     );
   }
-  const found = typeof value === 'string' ? `"${value.slice(0, 40)}"` : `a ${typeof value}`;
+  const found =
+    typeof value === 'string'
+      ? `"${value.slice(0, 40)}"`
+      : typeof value === 'number'
+        ? String(value)
+        : value === null
+          ? 'null'
+          : `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
   throw new ResponseError(
     `${where} has an expires_in that is not a number of seconds: found ${found}.`,
     'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
