@@ -95,6 +95,32 @@ export class ResponseError extends CorgeaAuthError {
 /** Where below HTTP a request failed. */
 export type NetworkStage = 'dns' | 'connect' | 'tls' | 'proxy' | 'timeout' | 'connection';
 
+/**
+ * Where a request that got no HTTP answer was going and by which way, so that the connectivity
+ * diagnosis can retrace it. Holds no credentials: the proxy appears by host and port only.
+ */
+export interface NetworkRoute {
+  readonly protocol: 'http:' | 'https:';
+  /** As `URL.hostname` gives it: IPv6 addresses keep their brackets. */
+  readonly hostname: string;
+  /** The port connected to, the scheme's default filled in. */
+  readonly port: number;
+  /** The proxy the request went through, when one did. */
+  readonly proxy?:
+    | {
+        readonly protocol: 'http:' | 'https:';
+        readonly hostname: string;
+        readonly port: number;
+        /** The environment variable it came from, e.g. `HTTPS_PROXY`. */
+        readonly variable: string;
+      }
+    | undefined;
+  /** The proxy variable that would have applied when a `NO_PROXY` entry sent the request direct. */
+  readonly bypassedVariable?: string | undefined;
+  /** The `NO_PROXY` entry that sent the request direct, when one did. */
+  readonly noProxyMatch?: string | undefined;
+}
+
 /** A request got no HTTP answer: name resolution, connection, TLS, proxy or time ran out. */
 export class NetworkError extends CorgeaAuthError {
   readonly stage: NetworkStage;
@@ -102,9 +128,16 @@ export class NetworkError extends CorgeaAuthError {
   readonly host: string;
   /** The system error code, e.g. `ECONNREFUSED`, when there is one. */
   readonly systemCode: string | undefined;
+  /** The way the request took, for the connectivity diagnosis; absent from injected transports. */
+  readonly route: NetworkRoute | undefined;
 
   constructor(
-    details: { stage: NetworkStage; host: string; systemCode?: string | undefined },
+    details: {
+      stage: NetworkStage;
+      host: string;
+      systemCode?: string | undefined;
+      route?: NetworkRoute | undefined;
+    },
     problem: string,
     fix?: string,
   ) {
@@ -112,6 +145,7 @@ export class NetworkError extends CorgeaAuthError {
     this.stage = details.stage;
     this.host = details.host;
     this.systemCode = details.systemCode;
+    this.route = details.route;
   }
 }
 

@@ -3,8 +3,8 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 
-import { NetworkError, type NetworkStage } from '../errors.js';
-import { selectProxy, type ProxyChoice } from './proxy.js';
+import { NetworkError, type NetworkRoute, type NetworkStage } from '../errors.js';
+import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
 
 /** One HTTP request. Bodies are small (forms, JSON), so they travel as strings. */
 export interface HttpRequest {
@@ -47,12 +47,53 @@ export interface NodeTransportOptions {
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
   return (request) => {
-    const { proxy } = selectProxy(request.url, env);
+    const decision = selectProxy(request.url, env);
+    const { proxy } = decision;
+    const route = routeOf(request.url, decision, env);
     const headers: Record<string, string> = { ...request.headers };
-    if (options.userAgent && !hasHeader(headers, 'user-agent')) headers['User-Agent'] = options.userAgent;
-    if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
-    return withDeadline(request, proxy, (signal) => send(request, headers, proxy, signal));
+    if (options.userAgent && !hasHeader(headers, 'user-agent'))
+      headers['User-Agent'] = options.userAgent;
+    if (request.body !== undefined)
+      headers['Content-Length'] = String(Buffer.byteLength(request.body));
+    return withDeadline(request, proxy, route, (signal) => send(request, headers, proxy, signal));
   };
+}
+
+/** Records the way a request takes, without credentials, for the connectivity diagnosis. */
+function routeOf(
+  url: URL,
+  decision: ProxyDecision,
+  env: Readonly<Record<string, string | undefined>>,
+): NetworkRoute {
+  const secure = url.protocol === 'https:';
+  const port = Number(url.port) || (secure ? 443 : 80);
+  const base = {
+    protocol: secure ? ('https:' as const) : ('http:' as const),
+    hostname: url.hostname,
+    port,
+  };
+  const { proxy, bypassedBy } = decision;
+  if (proxy) {
+    const proxySecure = proxy.url.protocol === 'https:';
+    return {
+      ...base,
+      proxy: {
+        protocol: proxySecure ? 'https:' : 'http:',
+        hostname: proxy.url.hostname,
+        port: Number(proxy.url.port) || (proxySecure ? 443 : 80),
+        variable: proxy.variable,
+      },
+    };
+  }
+  if (bypassedBy === undefined) return base;
+  // The variable NO_PROXY overrode: the same choice with NO_PROXY emptied.
+  let overridden: string | undefined;
+  try {
+    overridden = selectProxy(url, { ...env, no_proxy: '', NO_PROXY: '' }).proxy?.variable;
+  } catch {
+    overridden = undefined; // a malformed proxy URL that NO_PROXY made irrelevant
+  }
+  return { ...base, noProxyMatch: bypassedBy, bypassedVariable: overridden };
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
@@ -63,6 +104,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 async function withDeadline(
   request: HttpRequest,
   proxy: ProxyChoice | undefined,
+  route: NetworkRoute,
   exchange: (signal: AbortSignal) => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   const controller = new AbortController();
@@ -72,14 +114,14 @@ async function withDeadline(
   } catch (error) {
     if (controller.signal.aborted) {
       throw new NetworkError(
-        { stage: 'timeout', host: request.url.host },
+        { stage: 'timeout', host: request.url.host, route },
         `No answer from ${request.url.host} within ${request.timeoutMs / 1000} s` +
           (proxy ? ` (through the proxy from ${proxy.variable}).` : '.'),
         'raise timeout-seconds if the network is slow, or check that the host is reachable ' +
           'from the runner.',
       );
     }
-    throw toNetworkError(error, request.url, proxy);
+    throw toNetworkError(error, request.url, proxy, route);
   } finally {
     clearTimeout(timer);
   }
@@ -102,7 +144,11 @@ async function send(
 
   if (!proxy) {
     const options = { ...base, hostname: stripBrackets(url.hostname), port: url.port || undefined };
-    return exchange(isHttps ? https : http, { ...options, path: url.pathname + url.search }, request.body);
+    return exchange(
+      isHttps ? https : http,
+      { ...options, path: url.pathname + url.search },
+      request.body,
+    );
   }
 
   const proxyHeaders = proxyAuthorization(proxy.url);
@@ -190,7 +236,11 @@ function exchange(
         for (const [name, value] of Object.entries(res.headers)) {
           headers[name] = Array.isArray(value) ? value.join(', ') : value;
         }
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       });
     });
     req.once('error', reject);
@@ -198,11 +248,14 @@ function exchange(
   });
 }
 
-function proxyAuthorization(proxy: URL): Record<string, string> {
+/** The Proxy-Authorization header for a proxy URL that carries credentials; none otherwise. */
+export function proxyAuthorization(proxy: URL): Record<string, string> {
   if (!proxy.username && !proxy.password) return {};
   const user = decodeURIComponent(proxy.username);
   const password = decodeURIComponent(proxy.password);
-  return { 'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  return {
+    'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  };
 }
 
 function stripBrackets(host: string): string {
@@ -214,15 +267,21 @@ function tlsServerName(hostname: string): string | undefined {
   return /^[\d.]+$/.test(hostname) || hostname.startsWith('[') ? undefined : hostname;
 }
 
-const TLS_CODES = /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|ERR_CERT)/;
+const TLS_CODES =
+  /^(CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|ERR_CERT)/;
 
 /** Turns a socket-level failure into a `NetworkError` naming the stage and the fix. */
-function toNetworkError(error: unknown, target: URL, proxy: ProxyChoice | undefined): NetworkError {
+function toNetworkError(
+  error: unknown,
+  target: URL,
+  proxy: ProxyChoice | undefined,
+  route: NetworkRoute,
+): NetworkError {
   const host = target.host;
   const via = proxy ? ` through the proxy ${proxy.url.host} (from ${proxy.variable})` : '';
   if (error instanceof TunnelRefused) {
     return new NetworkError(
-      { stage: 'proxy', host },
+      { stage: 'proxy', host, route },
       `The proxy ${proxy?.url.host} (from ${proxy?.variable}) refused to open a tunnel to ${host}: ` +
         `status ${error.status}.`,
       error.status === 407
@@ -260,7 +319,7 @@ function toNetworkError(error: unknown, target: URL, proxy: ProxyChoice | undefi
     ],
   };
   const [problem, fix] = problems[stage];
-  return new NetworkError({ stage, host, systemCode }, problem, fix);
+  return new NetworkError({ stage, host, systemCode, route }, problem, fix);
 }
 
 function classifyStage(code: string | undefined, proxy: ProxyChoice | undefined): NetworkStage {
