@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 
-import { CorgeaAuthError } from '../src/errors.js';
+import { CorgeaAuthError, NetworkError } from '../src/errors.js';
 import { redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 
@@ -29,7 +29,7 @@ export async function run(): Promise<void> {
 
     writeOutputs(settings, token);
   } catch (error) {
-    core.setFailed(redact(failureMessage(error), secrets));
+    core.setFailed(redact(await withDiagnosis(failureMessage(error), error), secrets));
   }
 }
 
@@ -76,4 +76,18 @@ function failureMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
   return `Unexpected failure: ${text}`;
+}
+
+// Connectivity diagnosis (src/diagnose/): after a failure below HTTP only, loaded only then, so
+// that a healthy run never loads or pays for it.
+async function withDiagnosis(message: string, error: unknown): Promise<string> {
+  if (!(error instanceof NetworkError)) return message;
+  try {
+    const { diagnoseFailure } = await import('../src/diagnose/diagnose-failure.js');
+    const diagnosis = await diagnoseFailure(error);
+    return diagnosis ? `${message}\n${diagnosis}` : message;
+  } catch (problem) {
+    core.debug(`The connectivity diagnosis could not run: ${String(problem)}`);
+    return message;
+  }
 }

@@ -1,4 +1,4 @@
-import { CorgeaAuthError, InputError } from '../errors.js';
+import { CorgeaAuthError, InputError, NetworkError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { redact } from '../secret.js';
 
@@ -80,6 +80,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   } catch (error) {
     if (error instanceof CorgeaAuthError) {
       err(`error: ${error.message}`);
+      if (error instanceof NetworkError) {
+        // Loaded only after a failure below HTTP: a healthy run never pays for it. The
+        // environment is the process's, as the transport's was.
+        const { diagnoseFailure } = await import('../diagnose/diagnose-failure.js');
+        const diagnosis = await diagnoseFailure(error).catch(() => undefined);
+        if (diagnosis) err(diagnosis);
+      }
       if (error instanceof InputError && error.input.startsWith('--')) err(`\n${command.usage}`);
       return error.exitCode;
     }
