@@ -59,6 +59,7 @@ ${ENVIRONMENT_HELP}`,
       'allowed-application-ids',
       'corgea-url',
     ]);
+    const token = readAdminToken(context);
     const desired = parseJwtAuthConfigValues(
       {
         name: input.value('name'),
@@ -73,7 +74,7 @@ ${ENVIRONMENT_HELP}`,
         allowedApplicationIds: input.source('allowed-application-ids'),
       },
     );
-    const client = connect(context, input);
+    const client = connect(context, input, token);
     context.log.info(
       `Registering the JWT-auth configuration "${desired.name}" at ${client.base.host}${client.base.pathname}: ` +
         `issuer ${desired.issuer}, audience ${desired.audience}, allowed application IDs ` +
@@ -103,8 +104,9 @@ ${ENVIRONMENT_HELP}`,
 
   async run(context: CommandContext): Promise<void> {
     const input = readInputs(context, ['name', 'corgea-url']);
+    const token = readAdminToken(context);
     const name = parseName(input.value('name'), input.source('name'));
-    const client = connect(context, input);
+    const client = connect(context, input, token);
     context.log.info(
       `Deregistering the JWT-auth configuration "${name}" at ${client.base.host}${client.base.pathname}.`,
     );
@@ -146,14 +148,11 @@ function readInputs(context: CommandContext, flags: readonly Flag[]): Inputs {
   };
 }
 
-/** The client for the Corgea URL and path given, with the admin credential from the environment. */
-function connect(context: CommandContext, input: Inputs): JwtAuthConfigClient {
-  const corgeaUrl = parseServiceUrl(
-    input.source('corgea-url'),
-    input.value('corgea-url') || DEFAULT_CORGEA_URL,
-  );
-  const base = jwtAuthConfigsUrl(corgeaUrl, context.env[PATH_VARIABLE], PATH_VARIABLE);
-
+/**
+ * The admin credential from the environment, registered for redaction before any input is read:
+ * a value pasted into the wrong variable must not reach a message either.
+ */
+function readAdminToken(context: CommandContext): Secret {
   // Surrounding white space is what a token read from a file or a secret store picks up.
   const token = (context.env[ADMIN_TOKEN_VARIABLE] ?? '').trim();
   if (!token) {
@@ -167,6 +166,16 @@ function connect(context: CommandContext, input: Inputs): JwtAuthConfigClient {
     );
   }
   context.protect(token);
+  return new Secret(token);
+}
+
+/** The client for the Corgea URL and path given. */
+function connect(context: CommandContext, input: Inputs, token: Secret): JwtAuthConfigClient {
+  const corgeaUrl = parseServiceUrl(
+    input.source('corgea-url'),
+    input.value('corgea-url') || DEFAULT_CORGEA_URL,
+  );
+  const base = jwtAuthConfigsUrl(corgeaUrl, context.env[PATH_VARIABLE], PATH_VARIABLE);
 
   const request: RequestContext = {
     transport: nodeTransport({ env: context.env, userAgent: 'corgea-idp-auth' }),
@@ -175,5 +184,5 @@ function connect(context: CommandContext, input: Inputs): JwtAuthConfigClient {
     timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
     debug: (message) => context.log.debug(message),
   };
-  return new JwtAuthConfigClient(base, new Secret(token), request);
+  return new JwtAuthConfigClient(base, token, request);
 }
