@@ -12,7 +12,7 @@ export interface TestIssuer {
   /** The issuer as tokens carry it, `http://127.0.0.1:{port}` plus the path given. */
   readonly issuer: string;
   readonly jwksUrl: string;
-  /** Signs `claims` (iss filled in unless given) with the issuer's key, valid for five minutes. */
+  /** Signs `claims` with the issuer's key; iss, iat and exp (five minutes) filled in unless given. */
   sign(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }
@@ -39,12 +39,15 @@ export async function startTestIssuer(path = ''): Promise<TestIssuer> {
   return {
     issuer,
     jwksUrl: `${issuer}/keys`,
-    sign: (claims) =>
-      new SignJWT({ iss: issuer, ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-        .setIssuedAt()
-        .setExpirationTime('5m')
-        .sign(privateKey),
+    sign: (claims) => {
+      const jwt = new SignJWT({ iss: issuer, ...claims }).setProtectedHeader({
+        alg: 'RS256',
+        kid: 'k1',
+      });
+      if (claims.iat === undefined) jwt.setIssuedAt();
+      if (claims.exp === undefined) jwt.setExpirationTime('5m');
+      return jwt.sign(privateKey);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
