@@ -1,4 +1,4 @@
-import { DiscoveryError } from './errors.js';
+import { DiscoveryError, InputError } from './errors.js';
 import { parseJsonObject, sendWithRetries, type RequestContext } from './http/get-json.js';
 import { joinUrl, parseServiceUrl } from './urls.js';
 
@@ -83,11 +83,25 @@ function readMetadata(doc: Record<string, unknown>, given: string, source: URL):
   const jwks = doc['jwks_uri'];
   return {
     issuer: given,
-    tokenEndpoint: parseServiceUrl('token_endpoint (from discovery)', endpoint),
+    tokenEndpoint: metadataUrl('token_endpoint', endpoint, source),
     tokenEndpointAuthMethods: Array.isArray(methods)
       ? methods.filter((m): m is string => typeof m === 'string')
       : undefined,
-    jwksUri: typeof jwks === 'string' ? parseServiceUrl('jwks_uri (from discovery)', jwks) : undefined,
+    jwksUri: typeof jwks === 'string' ? metadataUrl('jwks_uri', jwks, source) : undefined,
     source,
   };
+}
+
+/** A URL field of the metadata, held to the rules of an input URL; the server is at fault. */
+function metadataUrl(field: string, value: string, source: URL): URL {
+  try {
+    return parseServiceUrl(field, value);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const problem = error.message.replace(/^Input [^:]+: /, '').replace(/ Fix: .*$/s, '');
+    throw new DiscoveryError(
+      `The metadata at ${source.host}${source.pathname} has an unusable ${field}: ${problem}`,
+      'pass token-url to use the right endpoint, and ask the operator to correct the metadata.',
+    );
+  }
 }

@@ -70,3 +70,18 @@ export function text(
 ): HttpResponse {
   return { status, headers, body };
 }
+
+/**
+ * A transport that answers by URL (`href`, without query) and 404 for any other, recording every
+ * request: for flows that make several requests in an order the test should not fix.
+ */
+export function routedTransport(routes: Record<string, Answer>): FakeTransport {
+  const requests: HttpRequest[] = [];
+  const transport = async (request: HttpRequest): Promise<HttpResponse> => {
+    requests.push(request);
+    const answer = routes[request.url.href] ?? text(404, 'Not Found');
+    if (answer instanceof Error) throw answer;
+    return typeof answer === 'function' ? answer(request) : answer;
+  };
+  return Object.assign(transport, { requests });
+}
