@@ -1,6 +1,7 @@
 import { NetworkError, ResponseError } from '../errors.js';
 import { classifyError, classifyResponse, withRetries, type RetryClock } from './retry.js';
 import type { HttpResponse, Transport } from './transport.js';
+import type { IssuerMetadata } from '../discovery.js';
 
 /** What every request this project makes needs besides its URL. */
 export interface RequestContext {
@@ -9,6 +10,11 @@ export interface RequestContext {
   readonly attempts: number;
   readonly timeoutMs: number;
   readonly debug: (message: string) => void;
+  /**
+   * Issuer metadata already read in this run, by issuer: the profile's discovery and the claim
+   * check share one request. Absent: every discovery makes its own request.
+   */
+  readonly metadata?: Map<string, Promise<IssuerMetadata>>;
 }
 
 /**
@@ -26,7 +32,9 @@ export async function sendWithRetries(
       const started = context.clock.now();
       try {
         const response = await context.transport({ ...request, timeoutMs: context.timeoutMs });
-        context.debug(`${label}: attempt ${n} answered ${response.status} in ${context.clock.now() - started} ms`);
+        context.debug(
+          `${label}: attempt ${n} answered ${response.status} in ${context.clock.now() - started} ms`,
+        );
         return { verdict: classifyResponse(response, context.clock.now()), value: response };
       } catch (error) {
         context.debug(`${label}: attempt ${n} failed after ${context.clock.now() - started} ms`);
@@ -56,7 +64,11 @@ function withAttempts(error: unknown, attempts: number): unknown {
 }
 
 /** Parses a JSON object body, or throws a `ResponseError` naming `what` and the URL. */
-export function parseJsonObject(response: HttpResponse, what: string, url: URL): Record<string, unknown> {
+export function parseJsonObject(
+  response: HttpResponse,
+  what: string,
+  url: URL,
+): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(response.body);

@@ -1,12 +1,12 @@
 import { entraApplicationIdClaim, entraTokenUrl, entraTokenVersion } from '../entra.js';
-import type { Settings } from '../settings.js';
+import type { CheckSettings } from '../settings.js';
 import type { Profile } from './profile.js';
 
 /**
  * Microsoft Entra ID: `{authority-host}/{tenant-id}/oauth2/v2.0/token`, credentials in the form
  * body (Entra's documented way), the calling app in `appid` (v1 tokens) or `azp` (v2).
  */
-export function entraProfile(settings: Settings): Profile {
+export function entraProfile(settings: CheckSettings): Profile {
   return {
     provider: 'entra',
     tokenEndpoint: settings.tokenUrl ?? entraTokenUrl(settings.authorityHost, settings.tenantId ?? ''),

@@ -1,7 +1,7 @@
 import { discoverIssuer } from '../discovery.js';
 import { DiscoveryError } from '../errors.js';
 import type { RequestContext } from '../http/get-json.js';
-import type { ClientAuth, Settings } from '../settings.js';
+import type { CheckSettings, ClientAuth } from '../settings.js';
 import type { Profile } from './profile.js';
 
 /** Claims that name the calling app, in the order they are looked for. RFC 9068 names `client_id`. */
@@ -12,7 +12,7 @@ const APPLICATION_ID_CLAIMS = ['client_id', 'azp', 'cid', 'appid'] as const;
  * come from its metadata unless `token-url` and `client-auth` say otherwise; with both given,
  * no discovery request is made.
  */
-export async function oidcProfile(settings: Settings, context: RequestContext): Promise<Profile> {
+export async function oidcProfile(settings: CheckSettings, context: RequestContext): Promise<Profile> {
   const issuer = settings.issuer ?? '';
   const shared = {
     provider: 'oidc' as const,

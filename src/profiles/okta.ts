@@ -1,4 +1,4 @@
-import type { Settings } from '../settings.js';
+import type { CheckSettings } from '../settings.js';
 import { joinUrl } from '../urls.js';
 import type { Profile } from './profile.js';
 
@@ -7,7 +7,7 @@ import type { Profile } from './profile.js';
  * `{issuer}/v1/token`, HTTP Basic client authentication (Okta's default for service apps), the
  * calling app in `cid`.
  */
-export function oktaProfile(settings: Settings): Profile {
+export function oktaProfile(settings: CheckSettings): Profile {
   const issuer = settings.issuer ?? '';
   return {
     provider: 'okta',

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../http/get-json.js';
-import type { ClientAuth, Provider, Settings } from '../settings.js';
+import type { CheckSettings, ClientAuth, Provider } from '../settings.js';
 import { entraProfile } from './entra.js';
 import { oidcProfile } from './oidc.js';
 import { oktaProfile } from './okta.js';
@@ -22,7 +22,7 @@ export interface Profile {
 }
 
 /** Builds the profile for the settings' provider; only `oidc` makes a request (discovery). */
-export async function resolveProfile(settings: Settings, context: RequestContext): Promise<Profile> {
+export async function resolveProfile(settings: CheckSettings, context: RequestContext): Promise<Profile> {
   switch (settings.provider) {
     case 'entra':
       return entraProfile(settings);
