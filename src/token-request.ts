@@ -1,7 +1,7 @@
 import type { ClientCredential } from './credentials/credential.js';
 import { ResponseError } from './errors.js';
 import { parseJsonObject, sendWithRetries, type RequestContext } from './http/get-json.js';
-import type { HttpResponse } from './http/transport.js';
+import type { HttpResponse, Transport } from './http/transport.js';
 import { decodeJwtPayload } from './jwt-payload.js';
 import { oauthError } from './oauth-errors.js';
 import type { Profile } from './profiles/profile.js';
@@ -48,22 +48,32 @@ export async function requestToken(
   };
   request.credential.apply(form, headers, request.profile.clientAuth);
 
-  const { response, attempts } = await sendWithRetries(context, {
-    method: 'POST',
-    url,
-    headers,
-    body: form.toString(),
-  });
+  // Credentials are protected as each answer leaves the transport: the retry loop logs a debug
+  // line per answer, and that line must already find the token masked.
+  const transport: Transport = async (outgoing) => {
+    const answer = await context.transport(outgoing);
+    protectCredentials(answer, protect);
+    return answer;
+  };
+  const { response, attempts } = await sendWithRetries(
+    { ...context, transport },
+    { method: 'POST', url, headers, body: form.toString() },
+  );
   if (response.status < 200 || response.status >= 300) {
     throw failedResponse(response, url, attempts);
   }
 
   const body = parseJsonObject(response, 'token endpoint', url);
+  return readTokenResponse(body, url, attempts, context.clock.now());
+}
+
+/** Calls `protect` with every credential a JSON answer carries. */
+function protectCredentials(response: HttpResponse, protect: (value: string) => void): void {
+  const body = tryJson(response.body);
   for (const field of ['access_token', 'refresh_token', 'id_token']) {
-    const value = body[field];
+    const value = body?.[field];
     if (typeof value === 'string' && value) protect(value);
   }
-  return readTokenResponse(body, url, attempts, context.clock.now());
 }
 
 function failedResponse(response: HttpResponse, url: URL, attempts: number): Error {
