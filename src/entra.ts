@@ -18,6 +18,8 @@ const V1_ISSUER_HOSTS: Readonly<Record<string, string>> = {
   'login.microsoftonline.com': 'https://sts.windows.net',
   'login.microsoftonline.us': 'https://sts.windows.net',
   'login.chinacloudapi.cn': 'https://sts.chinacloudapi.cn',
+  // Microsoft's current authority for the China cloud; its v1 tokens come from the same STS.
+  'login.partner.microsoftonline.cn': 'https://sts.chinacloudapi.cn',
 };
 
 /** The client-credentials token endpoint: `{authority}/{tenant}/oauth2/v2.0/token`. */
