@@ -145,6 +145,13 @@ export class JwtAuthConfigClient {
       this.#withBody('PUT', this.#itemUrl(id), values),
       operation,
     );
+    if (response.status === 404) {
+      throw new CorgeaError(
+        `Corgea answered 404 to ${operation}: the configuration was deleted since it was listed.`,
+        'run register again; it will create the configuration.',
+        404,
+      );
+    }
     if (response.status !== 200) throw this.#failure(response, operation);
     return readConfig(this.#json(response, operation), operation);
   }

@@ -237,6 +237,25 @@ describe('registerJwtAuthConfig', () => {
   });
 });
 
+describe('JwtAuthConfigClient.update', () => {
+  it('says to run again when the configuration vanished between list and update', async () => {
+    const gone = standIn.add(wire(staging));
+    await clientFor(standIn).delete({ ...staging, id: gone.id });
+
+    const error = await clientFor(standIn)
+      .update(gone.id, staging)
+      .catch((e: unknown) => e);
+
+    expect((error as CorgeaError).status).toBe(404);
+    expect((error as CorgeaError).message).toContain(
+      `updating the JWT-auth configuration "ci-staging" (id ${gone.id}): the configuration was deleted`,
+    );
+    expect((error as CorgeaError).fix).toBe(
+      'run register again; it will create the configuration.',
+    );
+  });
+});
+
 describe('deregisterJwtAuthConfig', () => {
   it('deletes only the configuration of that name, and finds it absent on a second run', async () => {
     const target = standIn.add(wire(staging));
