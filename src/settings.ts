@@ -278,7 +278,7 @@ function parseScope(
   const scope = value.trim();
   if (provider === 'entra') {
     const effective = scope || `api://${clientId}/.default`;
-    if (/\s/.test(effective) || !effective.endsWith('/.default')) {
+    if (!/^\S+\/\.default$/.test(effective)) {
       throw new InputError(
         'scope',
         `expected one resource followed by /.default, found "${scope}".`,

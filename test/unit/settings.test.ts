@@ -215,6 +215,10 @@ describe('parseSettings: scope', () => {
     expect(error.fix).toContain(`api://${CLIENT}/.default`);
   });
 
+  test('an entra scope of /.default alone names no resource and is refused', () => {
+    inputError({ ...entra, scope: '/.default' }, 'scope');
+  });
+
   test('an entra scope listing two resources is refused', () => {
     inputError({ ...entra, scope: 'api://a/.default api://b/.default' }, 'scope');
   });
