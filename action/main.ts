@@ -1,12 +1,14 @@
 import * as core from '@actions/core';
 
-import { CorgeaAuthError, NetworkError } from '../src/errors.js';
+import { CorgeaAuthError, CorgeaError, NetworkError } from '../src/errors.js';
 import { redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
+import { writeSummary, type RunFacts } from './summary.js';
 
 /**
- * The action: inputs → settings → token → outputs and environment. Only this file knows the
- * runner; everything else is the library in `src/`.
+ * The action: inputs → settings → token → claim check → Corgea's verify call → outputs,
+ * environment and job summary. Only this file knows the runner; everything else is the library
+ * in `src/`.
  */
 export async function run(): Promise<void> {
   const secrets = new Set<string>();
@@ -22,18 +24,70 @@ export async function run(): Promise<void> {
     for (const password of proxyPasswords(process.env)) protect(password);
 
     const settings = parseSettings((name) => core.getInput(name));
-
-    // Loaded only now: a run that fails on its inputs never pays for the network code.
-    const { fetchToken } = await import('../src/fetch-token.js');
-    const token = await fetchToken(settings, { log: runnerLog, protect });
-
-    writeOutputs(settings, token);
+    const facts: RunFacts = {};
+    try {
+      await obtainAndCheck(settings, protect, facts);
+    } finally {
+      // Written on failure too, when a token arrived: it shows what to compare.
+      if (settings.summary && facts.token) await writeSummary(settings, facts);
+    }
   } catch (error) {
     core.setFailed(redact(await withDiagnosis(failureMessage(error), error), secrets));
   }
 }
 
 type Fetched = Awaited<ReturnType<typeof import('../src/fetch-token.js').fetchToken>>;
+
+/** The network part of the run, loaded only after the inputs are valid. */
+async function obtainAndCheck(
+  settings: Settings,
+  protect: (value: string) => void,
+  facts: RunFacts,
+): Promise<void> {
+  // Loaded only now: a run that fails on its inputs never pays for the network and jose code.
+  const { fetchToken, requestContext } = await import('../src/fetch-token.js');
+  const context = requestContext(settings, { log: runnerLog });
+  const token = await fetchToken(settings, { log: runnerLog, protect, context });
+  facts.token = token;
+
+  if (settings.checkClaims) {
+    const { checkClaims } = await import('../src/claims/check-claims.js');
+    const { ClaimMismatchError } = await import('../src/claims/mismatches.js');
+    try {
+      const result = await checkClaims(token.accessToken, settings, token.profile, context);
+      facts.check = { expected: result.expected, mismatches: [] };
+    } catch (error) {
+      if (error instanceof ClaimMismatchError) {
+        facts.check = { expected: error.expected, mismatches: error.mismatches };
+      }
+      throw error;
+    }
+    core.info(
+      `The token's signature (keys of ${token.issuer}) and its iss, aud, ` +
+        `${facts.check.expected.applicationIdClaim}, exp and nbf match the expected Corgea configuration.`,
+    );
+  }
+
+  if (settings.verify) {
+    const { verifyWithCorgea } = await import('../src/corgea/verify.js');
+    try {
+      await verifyWithCorgea(token.accessToken, settings.corgeaUrl, context, {
+        payload: token.payload,
+        expected: facts.check?.expected,
+        claimsChecked: facts.check !== undefined,
+      });
+      facts.corgeaAccepted = true;
+    } catch (error) {
+      if (error instanceof CorgeaError && (error.status === 401 || error.status === 403)) {
+        facts.corgeaAccepted = false;
+      }
+      throw error;
+    }
+    core.info(`Corgea at ${settings.corgeaUrl.host} accepts the token.`);
+  }
+
+  writeOutputs(settings, token);
+}
 
 function writeOutputs(settings: Settings, token: Fetched): void {
   if (settings.outputToken) core.setOutput('token', token.accessToken);
@@ -47,7 +101,9 @@ function writeOutputs(settings: Settings, token: Fetched): void {
   if (settings.exportVariable) {
     core.exportVariable(settings.exportVariable, token.accessToken);
     core.exportVariable('CORGEA_URL', settings.corgeaUrl.href.replace(/\/+$/, ''));
-    core.info(`Exported the token as ${settings.exportVariable} and CORGEA_URL for the next steps.`);
+    core.info(
+      `Exported the token as ${settings.exportVariable} and CORGEA_URL for the next steps.`,
+    );
   }
 }
 
@@ -59,7 +115,14 @@ const runnerLog = {
 
 /** Proxy passwords from the proxy variables: they are credentials too. */
 function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
-  const names = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'];
+  const names = [
+    'https_proxy',
+    'HTTPS_PROXY',
+    'http_proxy',
+    'HTTP_PROXY',
+    'all_proxy',
+    'ALL_PROXY',
+  ];
   return names.flatMap((name) => {
     try {
       const password = env[name] ? decodeURIComponent(new URL(env[name] as string).password) : '';

@@ -26,6 +26,26 @@ export interface FetchDependencies {
   readonly protect: (value: string) => void;
   readonly transport?: Transport;
   readonly clock?: RetryClock;
+  /** The run's request context, shared with the claim check and the verify call. */
+  readonly context?: RequestContext;
+}
+
+/**
+ * The request context of one run: the node transport (proxy variables honoured) unless another
+ * is injected, and a metadata cache so that discovery happens once per issuer per run.
+ */
+export function requestContext(
+  settings: Pick<Settings, 'attempts' | 'timeoutMs'>,
+  deps: Pick<FetchDependencies, 'log' | 'transport' | 'clock'>,
+): RequestContext {
+  return {
+    transport: deps.transport ?? nodeTransport({ userAgent: 'corgea-idp-auth' }),
+    clock: deps.clock ?? systemClock,
+    attempts: settings.attempts,
+    timeoutMs: settings.timeoutMs,
+    debug: (message) => deps.log.debug(message),
+    metadata: new Map(),
+  };
 }
 
 /**
@@ -33,13 +53,7 @@ export interface FetchDependencies {
  * request with classified retries, and the unverified claims of the token for the outputs.
  */
 export async function fetchToken(settings: Settings, deps: FetchDependencies): Promise<FetchedToken> {
-  const context: RequestContext = {
-    transport: deps.transport ?? nodeTransport({ userAgent: 'corgea-idp-auth' }),
-    clock: deps.clock ?? systemClock,
-    attempts: settings.attempts,
-    timeoutMs: settings.timeoutMs,
-    debug: (message) => deps.log.debug(message),
-  };
+  const context = deps.context ?? requestContext(settings, deps);
   const profile = await resolveProfile(settings, context);
   deps.log.info(
     `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} for client ID ` +
