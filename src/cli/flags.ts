@@ -30,6 +30,7 @@ export function readFlags(
   return (name) => {
     const value = values[name];
     if (typeof value === 'boolean') return value ? 'true' : '';
-    return value ?? '';
+    // Trimmed as the runner trims action inputs, so both read a pasted value alike.
+    return (value ?? '').trim();
   };
 }

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 
+import { InputError } from '../errors.js';
+
 /** The proxy a request goes through, and why, so that a failure can say which variable applied. */
 export interface ProxyChoice {
   readonly url: URL;
@@ -34,10 +36,21 @@ export function selectProxy(target: URL, env: Env = process.env): ProxyDecision 
   if (bypassedBy !== undefined) return { proxy: undefined, bypassedBy };
 
   const raw = env[variable] as string;
-  const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    throw new InputError(
+      variable,
+      'is not a URL.',
+      `set ${variable} to http://host:port, or unset it to connect directly.`,
+    );
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(
-      `${variable}: expected an http:// or https:// proxy URL, found the scheme "${url.protocol}"`,
+    throw new InputError(
+      variable,
+      `expected an http:// or https:// proxy URL, found the scheme "${url.protocol}".`,
+      `set ${variable} to http://host:port, or unset it to connect directly.`,
     );
   }
   return { proxy: { url, variable }, bypassedBy: undefined };
@@ -45,11 +58,12 @@ export function selectProxy(target: URL, env: Env = process.env): ProxyDecision 
 
 /** Returns the `NO_PROXY` entry that matches `hostname`, or undefined. */
 export function matchNoProxy(hostname: string, noProxy: string): string | undefined {
+  // As in curl, `*` means everything only when it is the whole list.
+  if (noProxy.trim() === '*') return '*';
   const host = stripBrackets(hostname.toLowerCase()).replace(/\.$/, '');
   for (const raw of noProxy.split(/[\s,]+/)) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
-    if (entry === '*') return raw;
     const pattern = stripBrackets(entry).replace(/^\./, '').replace(/\.$/, '');
     if (pattern.includes('/')) {
       if (isIP(host) && inCidr(host, pattern)) return raw;

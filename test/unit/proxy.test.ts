@@ -158,3 +158,15 @@ describe('matchNoProxy', () => {
     expect(matchNoProxy('localhost', 'localhost,127.0.0.1')).toBe('localhost');
   });
 });
+
+describe('proxy variables that are not usable', () => {
+  test('a socks proxy is refused with an error naming the variable', () => {
+    expect(() =>
+      selectProxy(new URL('https://login.example.com/'), { HTTPS_PROXY: 'socks5://127.0.0.1:1080' }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INPUT', input: 'HTTPS_PROXY' }));
+  });
+
+  test('a * inside a longer NO_PROXY list is an ordinary entry, as in curl', () => {
+    expect(matchNoProxy('login.example.com', 'internal.example, *')).toBeUndefined();
+  });
+});
