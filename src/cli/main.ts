@@ -23,6 +23,7 @@ export interface Command {
 /** The subcommands, each in its own file, loaded only when called. */
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   token: async () => (await import('./token.js')).tokenCommand,
+  check: async () => (await import('./check.js')).checkCommand,
   register: async () => (await import('./register.js')).registerCommand,
   deregister: async () => (await import('./register.js')).deregisterCommand,
 };
