@@ -74,23 +74,34 @@ function connect(endpoint: Endpoint, timeoutMs: number): Promise<Connection> {
   });
 }
 
-/** Runs one socket conversation under a time limit; the socket is destroyed when it settles. */
+/**
+ * Runs one socket conversation under a time limit; the socket is destroyed when it settles. A
+ * conversation that wraps its socket in TLS hands the wrapper to `adopt`, and the wrapper is
+ * destroyed instead: on node 20, destroying a socket and then, at once, the TLS socket on top of
+ * it crashes the process (segmentation fault), while destroying the wrapper alone closes both.
+ */
 function withSocket<T>(
   timeoutMs: number,
-  start: (done: (outcome: T | { ok: false; code: string }) => void) => net.Socket,
+  start: (
+    done: (outcome: T | { ok: false; code: string }) => void,
+    adopt: (wrapper: net.Socket) => void,
+  ) => net.Socket,
 ): Promise<T | { ok: false; code: string }> {
   return new Promise((resolve) => {
     let socket: net.Socket | undefined;
+    let wrapper: net.Socket | undefined;
     let settled = false;
     const done = (outcome: T | { ok: false; code: string }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket?.destroy();
+      (wrapper ?? socket)?.destroy();
       resolve(outcome);
     };
     const timer = setTimeout(() => done({ ok: false, code: TIMED_OUT }), timeoutMs);
-    socket = start(done);
+    socket = start(done, (adopted) => {
+      wrapper = adopted;
+    });
     socket.on('error', (error) => done({ ok: false, code: errorCode(error) }));
     socket.once('close', () => done({ ok: false, code: 'ECONNRESET' }));
   });
@@ -119,7 +130,7 @@ function whenSecure(socket: tls.TLSSocket, done: (outcome: Handshake) => void): 
 }
 
 function tunnel(request: TunnelRequest, timeoutMs: number): Promise<Tunnel> {
-  return withSocket<Tunnel>(timeoutMs, (done) => {
+  return withSocket<Tunnel>(timeoutMs, (done, adopt) => {
     const { proxy } = request;
     const socket = proxy.secure
       ? tls.connect({ host: proxy.address, port: proxy.port, ...tlsVerified(proxy.hostname) })
@@ -145,13 +156,11 @@ function tunnel(request: TunnelRequest, timeoutMs: number): Promise<Tunnel> {
       const rest = head.subarray(end + 4);
       if (rest.length > 0) socket.unshift(rest);
       const secure = tls.connect({ ...tlsOptions(request.tlsHostname), socket });
+      adopt(secure);
       secure.on('error', (error) =>
         done({ ok: true, status, handshake: { ok: false, code: errorCode(error) } }),
       );
-      whenSecure(secure, (handshake) => {
-        done({ ok: true, status, handshake });
-        secure.destroy();
-      });
+      whenSecure(secure, (handshake) => done({ ok: true, status, handshake }));
     };
     socket.on('data', onData);
     return socket;

@@ -169,6 +169,9 @@ async function send(
     https,
     {
       ...base,
+      // No agent: node ignores createConnection when given `agent: false` (it makes a fresh
+      // agent that dials the target itself), which would bypass the tunnel.
+      agent: undefined,
       hostname: stripBrackets(url.hostname),
       port: url.port || 443,
       path: url.pathname + url.search,
