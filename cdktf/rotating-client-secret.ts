@@ -1,0 +1,88 @@
+/**
+ * A client secret for an Entra app registration that rotates on a schedule without a moment in
+ * which the value the pipelines hold has been deleted: two `azuread_application_password` slots
+ * take turns, following the rule in src/rotation.ts (read its header for why).
+ */
+import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password/index.js';
+import { Fn, Op, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  currentSlot,
+  endHour,
+  generation,
+  ROTATION_EPOCH,
+  rotationSchedule,
+  SECRET_SLOTS,
+  slotGeneration,
+  type RotationSchedule,
+} from '../src/rotation.js';
+import { terraformArithmetic, terraformEpochDay } from './terraform-arithmetic.js';
+
+export interface RotatingClientSecretProps {
+  /** The `id` (`/applications/{object-id}`) of the app registration that owns the secret. */
+  readonly applicationId: string;
+  /** Shown in the Entra portal next to each secret; the slot number is appended. */
+  readonly displayName: string;
+  /** How often a new secret is issued and published, in whole days. Default 30. */
+  readonly rotationDays?: number;
+  /** How long the previous secret keeps working after its successor, in whole days. Default 7. */
+  readonly overlapDays?: number;
+}
+
+/** Two password slots and the outputs that say which one to publish. */
+export class RotatingClientSecret extends Construct {
+  readonly schedule: RotationSchedule;
+  /** The slots, in slot order (even generations, odd generations). */
+  readonly slots: readonly ApplicationPasswordA[];
+  /** The current generation: whole rotation periods since 1970-01-01 UTC at plan time. */
+  readonly generation: number;
+  /** The current secret's value (sensitive): the one the pipelines must be given. */
+  readonly value: string;
+  /** The current secret's key ID, which Entra shows; safe to log. */
+  readonly keyId: string;
+  /** When the current secret stops working (RFC 3339). */
+  readonly endDate: string;
+
+  constructor(scope: Construct, id: string, props: RotatingClientSecretProps) {
+    super(scope, id);
+    this.schedule = rotationSchedule(props);
+    const ops = terraformArithmetic;
+
+    // plantimestamp() is fixed for one plan and known while planning, unlike timestamp(), so a
+    // plan that shows no rotation applies none.
+    const today = terraformEpochDay(Fn.plantimestamp());
+    const current = new TerraformLocal(this, 'generation', generation(ops, today, this.schedule));
+    this.generation = current.asNumber;
+
+    this.slots = SECRET_SLOTS.map(
+      (slot) =>
+        new ApplicationPasswordA(this, `slot-${slot}`, {
+          applicationId: props.applicationId,
+          displayName: `${props.displayName} (slot ${slot})`,
+          rotateWhenChanged: {
+            generation: Fn.tostring(slotGeneration(ops, this.generation, slot)),
+          },
+          endDate: Fn.timeadd(
+            ROTATION_EPOCH,
+            Fn.format('%dh', [endHour(ops, this.generation, this.schedule)]),
+          ),
+          lifecycle: {
+            // Only rotate_when_changed may replace a secret: the end date is fixed when the
+            // secret is made (it moves with the generation, which must not replace the slot
+            // that is not rotating), and a changed overlap applies from the next secret on.
+            ignoreChanges: ['end_date'],
+            // The replaced slot's old secret has expired already; creating first still keeps
+            // it if Entra refuses the new one, e.g. when a long pause rotates both slots.
+            createBeforeDestroy: true,
+          },
+        }),
+    );
+
+    // `< 1`, not `== 0`: cdktf's operators drop a literal 0 operand.
+    const isSlot0 = Op.lt(currentSlot(ops, this.generation), 1);
+    const [slot0, slot1] = this.slots as [ApplicationPasswordA, ApplicationPasswordA];
+    this.value = Fn.conditional(isSlot0, slot0.value, slot1.value) as string;
+    this.keyId = Fn.conditional(isSlot0, slot0.keyId, slot1.keyId) as string;
+    this.endDate = Fn.conditional(isSlot0, slot0.endDate, slot1.endDate) as string;
+  }
+}
