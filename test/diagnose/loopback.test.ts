@@ -181,10 +181,18 @@ describe('connectivity diagnosis through tinyproxy', () => {
 
   it('reports a proxy that is not running as a proxy problem', async () => {
     const proxyPort = await closedPort();
-    const env = { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` };
+    const env = { HTTPS_PROXY: `http://ci:proxy-pw-8812@127.0.0.1:${proxyPort}` };
     const error = await failingRequest('https://127.0.0.1:9/', env);
+    expect(error.route?.proxy).toEqual({
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: proxyPort,
+      variable: 'HTTPS_PROXY',
+    });
+    expect(JSON.stringify(error.route)).not.toContain('proxy-pw-8812');
     const text = await diagnosisOf(error, env);
     expect(text).toContain(`TCP connect to 127.0.0.1:${proxyPort}: refused (ECONNREFUSED)`);
+    expect(text).not.toContain('proxy-pw-8812');
     expect(text).toContain(
       `Fix: nothing accepts connections at the proxy 127.0.0.1:${proxyPort}: correct the port in HTTPS_PROXY`,
     );
