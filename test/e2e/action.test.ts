@@ -43,9 +43,13 @@ afterAll(async () => {
   await Promise.all([entra?.close(), peer?.close()]);
 });
 
-/** The inputs of a working Entra step against the stand-in. */
+/**
+ * The inputs of a working Entra step against the stand-in. Corgea's verify call is off: this file
+ * is about the token, and Corgea's stand-in has its own end-to-end tests (claims.test.ts).
+ */
 function entraInputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
+    verify: 'false',
     'tenant-id': TENANT,
     'authority-host': entra.authority,
     'client-id': APP,
@@ -172,6 +176,7 @@ describe('the action against the oidc-provider peer', () => {
   test('okta: the token from {issuer}/v1/token names the client in application-id (cid)', async () => {
     const run = await runAction({
       inputs: {
+        verify: 'false',
         provider: 'okta',
         issuer: peer.okta.issuer,
         'client-id': PEER_CLIENTS.basic.clientId,
@@ -198,6 +203,7 @@ describe('the action against the oidc-provider peer', () => {
   test('oidc: discovery, client_secret_post, and the resource as audience', async () => {
     const run = await runAction({
       inputs: {
+        verify: 'false',
         provider: 'oidc',
         issuer: peer.plain.issuer,
         'client-id': PEER_CLIENTS.post.clientId,

@@ -19,6 +19,8 @@ import { parse } from 'yaml';
 /** The repository root, where action.yml lives. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+const LOOPBACK_GUARD = path.join(REPO_ROOT, 'test/e2e/loopback-only.cjs');
+
 /** What a run needs from action.yml. */
 export interface ActionManifest {
   readonly using: string;
@@ -70,6 +72,11 @@ export interface RunActionOptions {
   readonly timeoutMs?: number;
   /** Where action.yml is; default the repository root. */
   readonly actionDir?: string;
+  /**
+   * Preload loopback-only.cjs so that no name but `localhost` resolves: the one deviation from the
+   * runner, a safety net against a default that names an outside host. Default true.
+   */
+  readonly loopbackOnly?: boolean;
 }
 
 /** Everything a run left behind, parsed. */
@@ -133,6 +140,8 @@ export async function runAction(options: RunActionOptions = {}): Promise<ActionR
       env[inputVariableName(name)] = given[name] ?? spec.default ?? '';
     }
     for (const [name, value] of Object.entries(given)) env[inputVariableName(name)] = value;
+    if (options.loopbackOnly ?? true)
+      env['NODE_OPTIONS'] = `--require ${JSON.stringify(LOOPBACK_GUARD)}`;
     Object.assign(env, options.env ?? {});
 
     const child = await spawnAndWait(

@@ -12,11 +12,12 @@
  * On loopback the v1 issuer cannot be `sts.windows.net`: it is what `entraIssuer` in src/entra.ts
  * gives for this authority (the stand-in's own origin), so the library's rule is the one used.
  *
- * It listens on 127.0.0.1 at a random port; `close()` stops it. Faults can be queued for retry
+ * It listens on 127.0.0.1 at a random port, over http or (option `tls`) https; `close()` stops it. Faults can be queued for retry
  * tests, and every request is logged without its body or headers.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -57,6 +58,8 @@ export interface EntraStandInOptions {
   readonly tokenLifetimeSeconds?: number;
   /** Send `expires_in` as a numeric string, as older Entra endpoints did. */
   readonly expiresInAsString?: boolean;
+  /** Serve https with this certificate (see test/support/tls.ts) instead of plain http. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /** A fault the next token response suffers instead of (or before) its normal answer. */
@@ -84,7 +87,7 @@ export interface EntraRequestRecord {
 }
 
 export interface EntraStandIn {
-  /** The authority host to pass as `authority-host`, e.g. `http://127.0.0.1:40123`. */
+  /** The authority host to pass as `authority-host`, e.g. `http://127.0.0.1:40123` (https with `tls`). */
   readonly authority: string;
   /** `{authority}/{tenant}/oauth2/v2.0/token`. */
   tokenUrl(tenant: string): string;
@@ -93,6 +96,11 @@ export interface EntraStandIn {
   /** The public key that signs every token. */
   readonly publicJwk: JWK;
   readonly requests: readonly EntraRequestRecord[];
+  /**
+   * TCP connections accepted so far. One per request when requests arrive one per connection, as
+   * the library sends them; more tells that something else connected (a tunnel left unused).
+   */
+  readonly connections: number;
   /** Queues faults; each one is spent on the next token request. */
   inject(...faults: EntraFault[]): void;
   close(): Promise<void>;
@@ -110,11 +118,16 @@ export async function startEntraStandIn(options: EntraStandInOptions): Promise<E
   const timers = new Set<NodeJS.Timeout>();
   let authority = '';
 
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     void handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  };
+  const server = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : http.createServer(listener);
+  let connections = 0;
+  server.on('connection', () => void connections++);
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
@@ -310,7 +323,8 @@ export async function startEntraStandIn(options: EntraStandInOptions): Promise<E
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  authority = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scheme = options.tls ? 'https' : 'http';
+  authority = `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     authority,
@@ -318,6 +332,9 @@ export async function startEntraStandIn(options: EntraStandInOptions): Promise<E
     issuer: (tenantId, version) => entraIssuer(tenantId, version, authority),
     publicJwk,
     requests,
+    get connections() {
+      return connections;
+    },
     inject: (...more) => faults.push(...more),
     close: () =>
       new Promise<void>((resolve) => {
