@@ -13,9 +13,12 @@ export interface ChildProcess {
   readonly command: string;
 }
 
-/** The direct children of this process whose command line names one of `entries`. */
-export function bundleChildren(entries: readonly string[]): ChildProcess[] {
-  return listChildren(process.pid).filter((child) =>
+/** The direct children of `parent` (default: this process) whose command line names one of `entries`. */
+export function bundleChildren(
+  entries: readonly string[],
+  parent: number = process.pid,
+): ChildProcess[] {
+  return listChildren(parent).filter((child) =>
     entries.some((entry) => child.command.includes(entry)),
   );
 }

@@ -89,11 +89,14 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
   // Exit even if something below hangs: an interrupted demo must end.
   setTimeout(() => process.exit(code), 5000).unref();
 
-  const stopped = await stopChildren(bundleChildren([ACTION_BUNDLE, CLI_BUNDLE]));
+  const bundles = [ACTION_BUNDLE, CLI_BUNDLE];
+  const stopped = await stopChildren(bundleChildren(bundles));
   const world = await worldStarting?.catch(() => undefined);
   await world?.close();
-  // The harness removes its temporary runner files once its child has exited.
+  // The harness removes its temporary runner files once its child has exited. A step caught
+  // between two runs may still start a child: that one is stopped after the wait.
   await Promise.race([running?.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  stopped.push(...(await stopChildren(bundleChildren(bundles))));
 
   const children =
     stopped.length === 0
