@@ -164,7 +164,12 @@ async function send(
   }
 
   const socket = await connectTunnel(proxy, url, proxyHeaders, signal);
-  const secure = tls.connect({ socket, servername: tlsServerName(url.hostname) });
+  // `host` is what the certificate is checked against; without it node checks "localhost".
+  const secure = tls.connect({
+    socket,
+    host: stripBrackets(url.hostname),
+    servername: tlsServerName(url.hostname),
+  });
   return exchange(
     https,
     {

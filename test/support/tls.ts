@@ -20,8 +20,9 @@ export interface TestCertificate {
 }
 
 /**
- * Generates an RSA key and a self-signed certificate valid for `127.0.0.1`, `::1` and
- * `localhost` (subject alternative names, which node checks; the common name is not used).
+ * Generates an RSA key and a self-signed certificate valid for the IP addresses `127.0.0.1` and
+ * `::1` only (subject alternative names; the common name is not used). No `localhost`: a client
+ * that checks an IP target against that name by mistake must fail.
  */
 export async function makeTestCertificate(): Promise<TestCertificate> {
   const dir = await mkdtemp(path.join(tmpdir(), 'corgea-tls-'));
@@ -39,7 +40,7 @@ export async function makeTestCertificate(): Promise<TestCertificate> {
     '-subj',
     '/CN=corgea-idp-auth test',
     '-addext',
-    'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost',
+    'subjectAltName=IP:127.0.0.1,IP:::1',
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-keyout',
