@@ -44,16 +44,12 @@ let refusing: Tinyproxy;
 
 beforeAll(async () => {
   cert = await makeTestCertificate();
-  [plain, secure] = await Promise.all([
-    startEntraStandIn({ tenants: TENANTS }),
-    startEntraStandIn({ tenants: TENANTS, tls: { cert: cert.cert, key: cert.key } }),
-  ]);
-  const securePort = Number(new URL(secure.authority).port);
-  [proxy, refusing] = await Promise.all([
-    startTinyproxy({ connectPorts: [securePort] }),
-    // Tunnels only to a port where nothing runs: the stand-in's port is refused.
-    startTinyproxy({ connectPorts: [await freeLoopbackPort()] }),
-  ]);
+  // One at a time, so that whatever started before a failure is assigned and stopped in afterAll.
+  plain = await startEntraStandIn({ tenants: TENANTS });
+  secure = await startEntraStandIn({ tenants: TENANTS, tls: { cert: cert.cert, key: cert.key } });
+  proxy = await startTinyproxy({ connectPorts: [Number(new URL(secure.authority).port)] });
+  // Tunnels only to a port where nothing runs: the stand-in's port is refused.
+  refusing = await startTinyproxy({ connectPorts: [await freeLoopbackPort()] });
 });
 afterAll(async () => {
   await Promise.all([proxy?.stop(), refusing?.stop(), plain?.close(), secure?.close()]);
