@@ -130,6 +130,8 @@ export class NetworkError extends CorgeaAuthError {
   readonly systemCode: string | undefined;
   /** The way the request took, for the connectivity diagnosis; absent from injected transports. */
   readonly route: NetworkRoute | undefined;
+  /** The status with which a proxy refused to open a tunnel (CONNECT), when it did. */
+  readonly proxyStatus: number | undefined;
 
   constructor(
     details: {
@@ -137,6 +139,7 @@ export class NetworkError extends CorgeaAuthError {
       host: string;
       systemCode?: string | undefined;
       route?: NetworkRoute | undefined;
+      proxyStatus?: number | undefined;
     },
     problem: string,
     fix?: string,
@@ -146,6 +149,7 @@ export class NetworkError extends CorgeaAuthError {
     this.host = details.host;
     this.systemCode = details.systemCode;
     this.route = details.route;
+    this.proxyStatus = details.proxyStatus;
   }
 }
 

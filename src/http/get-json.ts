@@ -57,7 +57,13 @@ function withAttempts(error: unknown, attempts: number): unknown {
   if (!(error instanceof NetworkError) || attempts < 2) return error;
   const problem = error.message.replace(/ Fix: .*$/s, '');
   return new NetworkError(
-    { stage: error.stage, host: error.host, systemCode: error.systemCode, route: error.route },
+    {
+      stage: error.stage,
+      host: error.host,
+      systemCode: error.systemCode,
+      route: error.route,
+      proxyStatus: error.proxyStatus,
+    },
     `${problem} Tried ${attempts} times.`,
     error.fix,
   );

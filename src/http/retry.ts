@@ -45,10 +45,14 @@ export function classifyResponse(response: HttpResponse, now: number): Verdict {
   return { kind: 'final' };
 }
 
-/** Network errors are all transient: DNS, refused connections and timeouts often pass. */
+/**
+ * Network errors are transient (DNS, refused connections and timeouts often pass), except a
+ * proxy that answered CONNECT with a refusal of its own (403, 407): asking again changes nothing.
+ */
 export function classifyError(error: unknown): Verdict {
-  if (error instanceof NetworkError) return { kind: 'retry', reason: `${error.stage} (${error.systemCode ?? error.stage})` };
-  return { kind: 'final' };
+  if (!(error instanceof NetworkError)) return { kind: 'final' };
+  if (error.proxyStatus !== undefined && error.proxyStatus < 500) return { kind: 'final' };
+  return { kind: 'retry', reason: `${error.stage} (${error.systemCode ?? error.stage})` };
 }
 
 function isJson(body: string): boolean {

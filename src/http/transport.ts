@@ -289,7 +289,7 @@ function toNetworkError(
   const via = proxy ? ` through the proxy ${proxy.url.host} (from ${proxy.variable})` : '';
   if (error instanceof TunnelRefused) {
     return new NetworkError(
-      { stage: 'proxy', host, route },
+      { stage: 'proxy', host, route, proxyStatus: error.status },
       `The proxy ${proxy?.url.host} (from ${proxy?.variable}) refused to open a tunnel to ${host}: ` +
         `status ${error.status}.`,
       error.status === 407

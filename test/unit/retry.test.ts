@@ -279,3 +279,17 @@ describe('withRetries', () => {
     expect(clock.sleeps).toEqual([50, 75]);
   });
 });
+
+describe('classifyError for a proxy that refuses the tunnel', () => {
+  const refused = (status: number) =>
+    new NetworkError({ stage: 'proxy', host: 'login.example.com', proxyStatus: status }, 'refused');
+
+  test('403 and 407 from the proxy are final: asking again changes nothing', () => {
+    expect(classifyError(refused(403)).kind).toBe('final');
+    expect(classifyError(refused(407)).kind).toBe('final');
+  });
+
+  test('a 502 from the proxy (it could not reach the host) is retried', () => {
+    expect(classifyError(refused(502)).kind).toBe('retry');
+  });
+});
