@@ -4,7 +4,7 @@
  * take turns, following the rule in src/rotation.ts (read its header for why).
  */
 import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password/index.js';
-import { Fn, Op, TerraformLocal } from 'cdktf';
+import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   currentSlot,
@@ -16,7 +16,12 @@ import {
   slotGeneration,
   type RotationSchedule,
 } from '../src/rotation.js';
-import { terraformArithmetic, terraformEpochDay } from './terraform-arithmetic.js';
+import {
+  addressOf,
+  interpolate,
+  terraformArithmetic,
+  terraformEpochDay,
+} from './terraform-arithmetic.js';
 
 export interface RotatingClientSecretProps {
   /** The `id` (`/applications/{object-id}`) of the app registration that owns the secret. */
@@ -50,9 +55,14 @@ export class RotatingClientSecret extends Construct {
 
     // plantimestamp() is fixed for one plan and known while planning, unlike timestamp(), so a
     // plan that shows no rotation applies none.
-    const today = terraformEpochDay(Fn.plantimestamp());
-    const current = new TerraformLocal(this, 'generation', generation(ops, today, this.schedule));
-    this.generation = current.asNumber;
+    const today = terraformEpochDay('plantimestamp()');
+    const local = new TerraformLocal(
+      this,
+      'generation',
+      interpolate(generation(ops, today, this.schedule)),
+    );
+    const current = addressOf(local);
+    this.generation = local.asNumber;
 
     this.slots = SECRET_SLOTS.map(
       (slot) =>
@@ -60,11 +70,10 @@ export class RotatingClientSecret extends Construct {
           applicationId: props.applicationId,
           displayName: `${props.displayName} (slot ${slot})`,
           rotateWhenChanged: {
-            generation: Fn.tostring(slotGeneration(ops, this.generation, slot)),
+            generation: interpolate(`tostring(${slotGeneration(ops, current, slot)})`),
           },
-          endDate: Fn.timeadd(
-            ROTATION_EPOCH,
-            Fn.format('%dh', [endHour(ops, this.generation, this.schedule)]),
+          endDate: interpolate(
+            `timeadd("${ROTATION_EPOCH}", format("%dh", ${endHour(ops, current, this.schedule)}))`,
           ),
           lifecycle: {
             // Only rotate_when_changed may replace a secret: the end date is fixed when the
@@ -78,11 +87,12 @@ export class RotatingClientSecret extends Construct {
         }),
     );
 
-    // `< 1`, not `== 0`: cdktf's operators drop a literal 0 operand.
-    const isSlot0 = Op.lt(currentSlot(ops, this.generation), 1);
-    const [slot0, slot1] = this.slots as [ApplicationPasswordA, ApplicationPasswordA];
-    this.value = Fn.conditional(isSlot0, slot0.value, slot1.value) as string;
-    this.keyId = Fn.conditional(isSlot0, slot0.keyId, slot1.keyId) as string;
-    this.endDate = Fn.conditional(isSlot0, slot0.endDate, slot1.endDate) as string;
+    const [slot0, slot1] = this.slots.map(addressOf) as [string, string];
+    const isSlot0 = `${currentSlot(ops, current)} == 0`;
+    const pick = (attribute: string) =>
+      interpolate(`${isSlot0} ? ${slot0}.${attribute} : ${slot1}.${attribute}`);
+    this.value = pick('value');
+    this.keyId = pick('key_id');
+    this.endDate = pick('end_date');
   }
 }
