@@ -77,7 +77,8 @@ async function register(world: DemoWorld): Promise<StepOutcome> {
   if (result.exitCode !== 0 || !said.startsWith('created JWT-auth configuration')) {
     throw new DemoFailure(
       `register exited with ${String(result.exitCode ?? result.signal)} and said ` +
-        `${JSON.stringify(said || result.stderr.trim())}, expected "created JWT-auth configuration …".`,
+        `${JSON.stringify((said || result.stderr.trim()).split('\n')[0])}, expected ` +
+        `"created JWT-auth configuration …".`,
     );
   }
 

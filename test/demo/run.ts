@@ -1,26 +1,19 @@
 /**
  * `npm run demo`: the whole flow on loopback, with the Entra ID and Corgea stand-ins started and
- * stopped here. One line per step with what happened and how long it took, then a summary; exit 0
- * when every step passed, 1 with the reason when one failed. SIGINT and SIGTERM stop the action
- * or command line child, close both stand-ins, and exit 130 or 143.
+ * stopped here (see demo-run.ts for the lines it prints). Exit 0 when every step passed, 1 with
+ * the reason when one failed. SIGINT and SIGTERM stop the action or command line child, close
+ * both stand-ins, and exit 130 or 143.
  */
-import { performance } from 'node:perf_hooks';
-
 import { bundleChildren, stopChildren } from './child-processes.js';
+import { runDemo } from './demo-run.js';
 import { demoSecrets, demoSeed } from './demo-secrets.js';
-import {
-  ACTION_BUNDLE,
-  CLI_BUNDLE,
-  DEMO_STEPS,
-  DemoFailure,
-  type StepOutcome,
-} from './demo-steps.js';
+import { ACTION_BUNDLE, CLI_BUNDLE, DEMO_STEPS } from './demo-steps.js';
 import { startDemoWorld, type DemoWorld } from './demo-world.js';
 
 /** Holds the token answer of step 2 this many milliseconds; the demo's test interrupts it there. */
 const TOKEN_DELAY_VARIABLE = 'CORGEA_DEMO_TOKEN_DELAY_MS';
 
-const SIGNAL_EXIT_CODES: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 let interrupted = false;
 let worldStarting: Promise<DemoWorld> | undefined;
@@ -29,63 +22,29 @@ let running: Promise<unknown> | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void interrupt(signal));
 }
-await main();
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const total = DEMO_STEPS.length;
-  const say = (line: string) => {
-    if (!interrupted) process.stdout.write(`${line}\n`);
-  };
-
+try {
   worldStarting = startDemoWorld(demoSecrets(demoSeed(process.env)));
   const world = await worldStarting;
-  say(
-    `corgea-idp-auth demo on loopback: Entra ID stand-in ${world.entra.authority} (tenant ` +
-      `${world.tenantId}, app ${world.clientId}), Corgea stand-in ${world.corgea.url}`,
-  );
-
-  const tokenDelayMs = Number(process.env[TOKEN_DELAY_VARIABLE] ?? '') || 0;
-  let failure: string | undefined;
-  for (const [index, step] of DEMO_STEPS.entries()) {
-    const label = `[${index + 1}/${total}]`;
-    const begun = performance.now();
-    let outcome: StepOutcome;
-    try {
-      running = step.run(world, { tokenDelayMs });
-      outcome = (await running) as StepOutcome;
-    } catch (error) {
-      if (interrupted) return;
-      const reason = error instanceof DemoFailure ? error.message : `unexpected ${String(error)}`;
-      say(`${label} FAILED ${step.title}: ${reason} (${elapsed(begun)})`);
-      failure = `step ${index + 1} (${step.title}) failed: ${reason}`;
-      break;
-    }
-    if (interrupted) return;
-    say(`${label} ${outcome.line} (${elapsed(begun)})`);
-    for (const detail of outcome.details ?? []) say(`      > ${detail}`);
-  }
-
-  await world.close();
-  if (interrupted) return;
-  const closed = `stand-ins stopped, ports ${world.ports.join(' and ')} closed`;
-  if (failure) {
-    say(`summary: the demo FAILED: ${failure}; ${closed} (${elapsed(started)})`);
+  const code = await runDemo(world, {
+    steps: DEMO_STEPS,
+    stepOptions: { tokenDelayMs: Number(process.env[TOKEN_DELAY_VARIABLE] ?? '') || 0 },
+    write: (line) => process.stdout.write(`${line}\n`),
+    interrupted: () => interrupted,
+    track: (step) => (running = step),
+  });
+  if (code !== undefined) process.exitCode = code;
+} catch (error) {
+  if (!interrupted) {
+    process.stdout.write(`the demo could not start its stand-ins on 127.0.0.1: ${String(error)}\n`);
     process.exitCode = 1;
-    return;
   }
-  say(
-    `summary: ${total} of ${total} steps passed: registered, token fetched, claims checked and ` +
-      `verified, rotated without a failed run, misconfiguration reported; ${closed} ` +
-      `(${elapsed(started)})`,
-  );
-  process.exitCode = 0;
 }
 
 /** Stops the children first (they hold connections to the stand-ins), then the stand-ins. */
-async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
+async function interrupt(signal: keyof typeof SIGNAL_EXIT_CODES): Promise<void> {
   interrupted = true;
-  const code = SIGNAL_EXIT_CODES[signal] ?? 1;
+  const code = SIGNAL_EXIT_CODES[signal];
   // Exit even if something below hangs: an interrupted demo must end.
   setTimeout(() => process.exit(code), 5000).unref();
 
@@ -107,8 +66,4 @@ async function interrupt(signal: 'SIGINT' | 'SIGTERM'): Promise<void> {
     : 'no stand-in started';
   process.stdout.write(`interrupted by ${signal}: ${children}; ${ports}\n`);
   process.exit(code);
-}
-
-function elapsed(since: number): string {
-  return `${Math.round(performance.now() - since)} ms`;
 }
