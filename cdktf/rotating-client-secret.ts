@@ -13,6 +13,7 @@ import {
   ROTATION_EPOCH,
   rotationSchedule,
   SECRET_SLOTS,
+  type SecretSlot,
   slotGeneration,
   type RotationSchedule,
 } from '../src/rotation.js';
@@ -55,13 +56,19 @@ export class RotatingClientSecret extends Construct {
 
     // plantimestamp() is fixed for one plan and known while planning, unlike timestamp(), so a
     // plan that shows no rotation applies none.
-    const today = terraformEpochDay('plantimestamp()');
+    const todayLocal = new TerraformLocal(
+      this,
+      'today',
+      interpolate(terraformEpochDay('plantimestamp()')),
+    );
+    const today = addressOf(todayLocal);
     const local = new TerraformLocal(
       this,
       'generation',
       interpolate(generation(ops, today, this.schedule)),
     );
     const current = addressOf(local);
+    const held = (slot: SecretSlot) => slotGeneration(ops, current, slot);
     this.generation = local.asNumber;
 
     this.slots = SECRET_SLOTS.map(
@@ -70,15 +77,15 @@ export class RotatingClientSecret extends Construct {
           applicationId: props.applicationId,
           displayName: `${props.displayName} (slot ${slot})`,
           rotateWhenChanged: {
-            generation: interpolate(`tostring(${slotGeneration(ops, current, slot)})`),
+            generation: interpolate(`tostring(${held(slot)})`),
           },
           endDate: interpolate(
-            `timeadd("${ROTATION_EPOCH}", format("%dh", ${endHour(ops, current, this.schedule)}))`,
+            `timeadd("${ROTATION_EPOCH}", format("%dh", ${endHour(ops, held(slot), today, this.schedule)}))`,
           ),
           lifecycle: {
             // Only rotate_when_changed may replace a secret: the end date is fixed when the
-            // secret is made (it moves with the generation, which must not replace the slot
-            // that is not rotating), and a changed overlap applies from the next secret on.
+            // secret is made (it depends on the day it was made), and a changed overlap
+            // applies from the next secret on.
             ignoreChanges: ['end_date'],
             // The replaced slot's old secret has expired already; creating first still keeps
             // it if Entra refuses the new one, e.g. when a long pause rotates both slots.

@@ -13,10 +13,11 @@ import { epochDay, type RuleArithmetic } from '../src/rotation.js';
 /** Each step in parentheses; `interpolate` wraps the result for a configuration value. */
 export const terraformArithmetic: RuleArithmetic<string> = {
   constant: (value) => String(value),
-  add: (a, b) => `(${a} + ${b})`,
-  subtract: (a, b) => `(${a} - ${b})`,
+  add: (a, b) => (b === '0' ? a : `(${a} + ${b})`),
+  subtract: (a, b) => (b === '0' ? a : `(${a} - ${b})`),
   multiply: (a, factor) => `(${a} * ${factor})`,
   floorDivide: (a, divisor) => `floor(${a} / ${divisor})`,
+  larger: (a, b) => `max(${a}, ${b})`,
 };
 
 /** `${expression}`, the form a computed value takes in the synthesized JSON. */

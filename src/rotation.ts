@@ -81,6 +81,7 @@ export interface RuleArithmetic<T> {
   multiply(a: T, factor: number): T;
   /** floor(a / divisor), for a positive divisor. */
   floorDivide(a: T, divisor: number): T;
+  larger(a: T, b: T): T;
 }
 
 /** A calendar date in UTC, month 1 to 12. */
@@ -136,16 +137,23 @@ export function currentSlot<T>(ops: RuleArithmetic<T>, current: T): T {
 }
 
 /**
- * Until when a secret issued while `current` is current works, in hours after the epoch: the
- * start of the next generation plus the overlap. Issued on time, it outlives its successor by
- * `overlapDays`; issued late (a first deploy, the other slot), it is never already expired.
+ * Until when the secret of slot generation `held` works, in hours after the epoch, for a secret
+ * made on `today` (days since the epoch): the start of the next generation plus the overlap, so
+ * that it outlives its successor by `overlapDays`. A secret made late (the other slot, at the
+ * first deploy) would end in the past, which Entra refuses: it ends at the next midnight UTC
+ * instead, still before its slot is reused, so that no more than two secrets are ever valid.
  */
-export function endHour<T>(ops: RuleArithmetic<T>, current: T, schedule: RotationSchedule): T {
-  const endDay = ops.add(
-    ops.multiply(ops.add(current, ops.constant(1)), schedule.rotationDays),
+export function endHour<T>(
+  ops: RuleArithmetic<T>,
+  held: T,
+  today: T,
+  schedule: RotationSchedule,
+): T {
+  const nominal = ops.add(
+    ops.multiply(ops.add(held, ops.constant(1)), schedule.rotationDays),
     ops.constant(schedule.overlapDays),
   );
-  return ops.multiply(endDay, 24);
+  return ops.multiply(ops.larger(nominal, ops.add(today, ops.constant(1))), 24);
 }
 
 /** The rule evaluated on plain numbers. */
@@ -155,4 +163,5 @@ export const numberArithmetic: RuleArithmetic<number> = {
   subtract: (a, b) => a - b,
   multiply: (a, factor) => a * factor,
   floorDivide: (a, divisor) => Math.floor(a / divisor),
+  larger: (a, b) => Math.max(a, b),
 };

@@ -24,6 +24,15 @@ function only(resources: Json | undefined, type: string): Json {
   return found[0] as Json;
 }
 
+/** The names of the identity's two locals: today's day count, then the generation. */
+function localsOf(json: Json): [string, string] {
+  const names = Object.keys(json['locals'] as Json);
+  const today = names.find((name) => name.includes('today'));
+  const generation = names.find((name) => name.includes('generation'));
+  expect(names).toHaveLength(2);
+  return [today!, generation!];
+}
+
 function address(resources: Json, type: string): string {
   const names = Object.keys(resources[type] ?? {});
   expect(names).toHaveLength(1);
@@ -58,35 +67,39 @@ describe('EntraMachineIdentity', () => {
   test('two password slots rotate on the generation, created before the old one goes', () => {
     const slots = Object.values(resources['azuread_application_password'] as Json) as Json[];
     expect(slots).toHaveLength(2);
-    const local = Object.keys(json['locals'] as Json)[0];
+    const [today, generation] = localsOf(json);
+    expect(json['locals'][today]).toContain('formatdate("YYYY", plantimestamp())');
+    expect(json['locals'][generation]).toBe(`\${floor(local.${today} / 30)}`);
     for (const slot of slots) {
       expect(slot['application_id']).toBe(`\${${app}.id}`);
       expect(slot['lifecycle']).toEqual({
         create_before_destroy: true,
         ignore_changes: ['end_date'],
       });
-      expect(slot['rotate_when_changed']['generation']).toContain(`local.${local}`);
+      expect(slot['rotate_when_changed']['generation']).toMatch(
+        new RegExp(`^\\$\\{tostring\\(.*local\\.${generation}.*\\)\\}$`),
+      );
       expect(slot['end_date_relative']).toBeUndefined();
     }
     // What these expressions evaluate to is checked with Terraform in expressions.test.ts.
-    expect(json['locals'][local as string]).toContain('plantimestamp()');
-    expect(json['locals'][local as string]).toMatch(/\/ 30\)\}$/);
   });
 
   test('end_date is the next rotation plus the overlap (30 + 7 days by default)', () => {
     const [slot] = Object.values(resources['azuread_application_password'] as Json) as Json[];
-    const local = Object.keys(json['locals'] as Json)[0];
-    expect(slot!['end_date']).toBe(
-      `\${timeadd("1970-01-01T00:00:00Z", format("%dh", ((((local.${local} + 1) * 30) + 7) * 24)))}`,
+    const [today] = localsOf(json);
+    expect(slot!['end_date']).toMatch(
+      /^\$\{timeadd\("1970-01-01T00:00:00Z", format\("%dh", \(max\(/,
     );
+    expect(slot!['end_date']).toContain(' + 1) * 30) + 7)');
+    expect(slot!['end_date']).toContain(`(local.${today} + 1)) * 24)`);
   });
 
   test('rotationDays and overlapDays reach the generation and the end date', () => {
     const custom = synthIdentity({ rotationDays: 14, overlapDays: 3 });
-    const local = Object.keys(custom['locals'] as Json)[0] as string;
-    expect(custom['locals'][local]).toMatch(/\/ 14\)\}$/);
+    const [today, generation] = localsOf(custom);
+    expect(custom['locals'][generation]).toBe(`\${floor(local.${today} / 14)}`);
     const [slot] = Object.values(custom['resource']['azuread_application_password']) as Json[];
-    expect(slot!['end_date']).toContain(`(((local.${local} + 1) * 14) + 3) * 24`);
+    expect(slot!['end_date']).toContain(' + 1) * 14) + 3)');
   });
 
   test('v1 outputs: issuer on sts.windows.net with a trailing slash, audience the URI', () => {
@@ -222,7 +235,7 @@ describe('the example stack', () => {
       expect.stringMatching(/^production_/),
       expect.stringMatching(/^staging_/),
     ]);
-    expect(Object.keys(json['locals'] as Json)).toHaveLength(2);
+    expect(Object.keys(json['locals'] as Json)).toHaveLength(4);
     const outputs = Object.keys(json['output'] as Json);
     expect(outputs.filter((name) => name.startsWith('staging-'))).toHaveLength(outputs.length / 2);
     expect(outputs).toContain('production-client-secret');
