@@ -41,9 +41,12 @@ export interface CorgeaJwtAuthConfigProps {
 }
 
 /** Which environment variable carries which `input` field to the command line. */
-const ENVIRONMENT: Readonly<Record<string, string>> = {
+const NAME_ENVIRONMENT: Readonly<Record<string, string>> = {
   CORGEA_URL: '${self.input.corgea_url}',
   CORGEA_CONFIG_NAME: '${self.input.name}',
+};
+const VALUES_ENVIRONMENT: Readonly<Record<string, string>> = {
+  ...NAME_ENVIRONMENT,
   CORGEA_CONFIG_ISSUER: '${self.input.issuer}',
   CORGEA_CONFIG_AUDIENCE: '${self.input.audience}',
   CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: '${join("\\n", self.input.allowed_application_ids)}',
@@ -87,7 +90,7 @@ export class CorgeaJwtAuthConfig extends Construct {
     this.deregistration = new DataResource(this, 'deregistration', {
       input: claim,
       triggersReplace: claim,
-      provisioners: [provisioner(`${command} deregister`, 'destroy')],
+      provisioners: [provisioner(`${command} deregister`, 'destroy', NAME_ENVIRONMENT)],
     });
 
     const values = {
@@ -99,7 +102,7 @@ export class CorgeaJwtAuthConfig extends Construct {
     this.registration = new DataResource(this, 'registration', {
       input: values,
       triggersReplace: values,
-      provisioners: [provisioner(`${command} register`, 'create')],
+      provisioners: [provisioner(`${command} register`, 'create', VALUES_ENVIRONMENT)],
       // Destroyed before `deregistration`, which then deletes the configuration last.
       dependsOn: [this.deregistration],
     });
@@ -126,8 +129,12 @@ export class CorgeaJwtAuthConfig extends Construct {
  * A provisioner reading only `self`, as Terraform requires of destroy-time ones. The values
  * travel in the environment, not on the command line, where other processes could read them.
  */
-function provisioner(command: string, when: 'create' | 'destroy'): LocalExecProvisioner {
-  return { type: 'local-exec', when, command, environment: { ...ENVIRONMENT } };
+function provisioner(
+  command: string,
+  when: 'create' | 'destroy',
+  environment: Readonly<Record<string, string>>,
+): LocalExecProvisioner {
+  return { type: 'local-exec', when, command, environment: { ...environment } };
 }
 
 function checkCorgeaUrl(value: string): string {
