@@ -1,9 +1,8 @@
-import * as core from '@actions/core';
-
 import { CorgeaAuthError, CorgeaError, NetworkError } from '../src/errors.js';
 import { redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
-import { writeSummary, type RunFacts } from './summary.js';
+import type { RunFacts } from './summary.js';
+import * as runner from './workflow-commands.js';
 
 /**
  * The action: inputs → settings → token → claim check → Corgea's verify call → outputs,
@@ -14,29 +13,30 @@ export async function run(): Promise<void> {
   const secrets = new Set<string>();
   const protect = (value: string): void => {
     secrets.add(value);
-    core.setSecret(value);
+    runner.mask(value);
   };
 
   try {
     // Masked before anything else runs, so that no later line can show them.
-    const clientSecret = core.getInput('client-secret');
+    const clientSecret = runner.readInput('client-secret');
     if (clientSecret) protect(clientSecret);
     for (const password of proxyPasswords(process.env)) protect(password);
 
-    const settings = parseSettings((name) => core.getInput(name));
+    const settings = parseSettings(runner.readInput);
     const facts: RunFacts = {};
     try {
       await obtainAndCheck(settings, protect, facts);
     } finally {
       // Written on failure too, when a token arrived: it shows what to compare.
-      if (settings.summary && facts.token) await writeSummary(settings, facts);
+      if (settings.summary && facts.token) {
+        const { writeSummary } = await import('./summary.js');
+        await writeSummary(settings, facts);
+      }
     }
   } catch (error) {
-    core.setFailed(redact(await withDiagnosis(failureMessage(error), error), secrets));
+    runner.fail(redact(await withDiagnosis(failureMessage(error), error), secrets));
   }
 }
-
-type Fetched = Awaited<ReturnType<typeof import('../src/fetch-token.js').fetchToken>>;
 
 /** The network part of the run, loaded only after the inputs are valid. */
 async function obtainAndCheck(
@@ -62,7 +62,7 @@ async function obtainAndCheck(
       }
       throw error;
     }
-    core.info(
+    runner.info(
       `The token's signature (keys of ${token.issuer}) and its iss, aud, ` +
         `${facts.check.expected.applicationIdClaim}, exp and nbf match the expected Corgea configuration.`,
     );
@@ -83,35 +83,14 @@ async function obtainAndCheck(
       }
       throw error;
     }
-    core.info(`Corgea at ${settings.corgeaUrl.host} accepts the token.`);
+    runner.info(`Corgea at ${settings.corgeaUrl.host} accepts the token.`);
   }
 
+  const { writeOutputs } = await import('./outputs.js');
   writeOutputs(settings, token);
 }
 
-function writeOutputs(settings: Settings, token: Fetched): void {
-  if (settings.outputToken) core.setOutput('token', token.accessToken);
-  core.setOutput('token-type', token.tokenType);
-  core.setOutput('expires-in', String(token.expiresIn));
-  core.setOutput('expires-at', token.expiresAt.toISOString());
-  core.setOutput('issuer', token.issuer);
-  core.setOutput('audience', token.audience);
-  core.setOutput('application-id', token.applicationId);
-
-  if (settings.exportVariable) {
-    core.exportVariable(settings.exportVariable, token.accessToken);
-    core.exportVariable('CORGEA_URL', settings.corgeaUrl.href.replace(/\/+$/, ''));
-    core.info(
-      `Exported the token as ${settings.exportVariable} and CORGEA_URL for the next steps.`,
-    );
-  }
-}
-
-const runnerLog = {
-  info: (message: string) => core.info(message),
-  warning: (message: string) => core.warning(message),
-  debug: (message: string) => core.debug(message),
-};
+const runnerLog = { info: runner.info, warning: runner.warning, debug: runner.debug };
 
 /** Proxy passwords from the proxy variables: they are credentials too. */
 function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
@@ -137,7 +116,7 @@ function failureMessage(error: unknown): string {
   if (error instanceof CorgeaAuthError) return error.message;
   // Unforeseen failures: the message only; the stack when the run is in debug mode.
   const text = error instanceof Error ? error.message : String(error);
-  if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
+  if (runner.isDebug() && error instanceof Error && error.stack) runner.debug(error.stack);
   return `Unexpected failure: ${text}`;
 }
 
@@ -150,7 +129,7 @@ async function withDiagnosis(message: string, error: unknown): Promise<string> {
     const diagnosis = await diagnoseFailure(error);
     return diagnosis ? `${message}\n${diagnosis}` : message;
   } catch (problem) {
-    core.debug(`The connectivity diagnosis could not run: ${String(problem)}`);
+    runner.debug(`The connectivity diagnosis could not run: ${String(problem)}`);
     return message;
   }
 }

@@ -65,7 +65,7 @@ export function oauthError(body: OAuthErrorBody, status: number, host: string): 
     oktaFix ??
     OAUTH_FIXES[body.error] ??
     'read the error description above; it comes from the identity provider.';
-  const detail = description ? `: ${description}` : '';
+  const detail = description ? `: ${description.replace(/\.+$/, '')}` : '';
   return new OAuthError(
     { error: body.error, providerCodes, status },
     `The token request to ${host} was refused with ${body.error} (status ${status})${detail}.`,

@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 /**
  * A value that must never be printed: a client secret, a token, a proxy password.
  *
@@ -26,7 +24,8 @@ export class Secret {
     return '***';
   }
 
-  [inspect.custom](): string {
+  // node's `util.inspect.custom`, by its registered name: importing `node:util` costs start-up.
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return 'Secret(***)';
   }
 }

@@ -4,7 +4,10 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { compare, report, runOnce } from './measure.mjs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+import { compare, report, runOnce } from './measure.js';
 
 const BUNDLE = 'action/dist/index.cjs';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -12,11 +15,21 @@ const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const SECRET = 'bench~secret+value';
 
 /** A loopback token endpoint answering like Entra's v2.0 endpoint, as fast as it can. */
-function startTokenServer() {
-  const claims = { iss: `https://sts.windows.net/${TENANT}/`, aud: `api://${CLIENT_ID}`, appid: CLIENT_ID, ver: '1.0' };
-  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+function startTokenServer(): Promise<Server> {
+  const claims = {
+    iss: `https://sts.windows.net/${TENANT}/`,
+    aud: `api://${CLIENT_ID}`,
+    appid: CLIENT_ID,
+    ver: '1.0',
+  };
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const token = `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${'s'.repeat(342)}`;
-  const body = JSON.stringify({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
+  const body = JSON.stringify({
+    token_type: 'Bearer',
+    expires_in: 3599,
+    ext_expires_in: 3599,
+    access_token: token,
+  });
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -27,7 +40,7 @@ function startTokenServer() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function actionEnv(dir, inputs) {
+function actionEnv(dir: string, inputs: Record<string, string>): Record<string, string> {
   const files = Object.fromEntries(
     ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'].map((name) => {
       const path = join(dir, name.toLowerCase());
@@ -35,18 +48,23 @@ function actionEnv(dir, inputs) {
       return [name, path];
     }),
   );
-  const env = { ...files, RUNNER_TEMP: dir };
+  const env: Record<string, string> = { ...files, RUNNER_TEMP: dir };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   return env;
 }
 
-export async function benchAction({ rounds }) {
+export async function benchAction({ rounds }: { rounds: number }): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-action-'));
   const server = await startTokenServer();
-  const port = server.address().port;
+  const port = (server.address() as AddressInfo).port;
   let ok = true;
   try {
-    const badInput = actionEnv(dir, { provider: 'entra', 'client-id': CLIENT_ID, 'client-secret': SECRET, 'tenant-id': 'not a tenant' });
+    const badInput = actionEnv(dir, {
+      provider: 'entra',
+      'client-id': CLIENT_ID,
+      'client-secret': SECRET,
+      'tenant-id': 'not a tenant',
+    });
     const fetchInputs = actionEnv(dir, {
       provider: 'entra',
       'tenant-id': TENANT,
@@ -66,15 +84,18 @@ export async function benchAction({ rounds }) {
     const form = `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${encodeURIComponent(SECRET)}&scope=${encodeURIComponent(`api://${CLIENT_ID}/.default`)}`;
 
     const first = await runOnce(['node', BUNDLE], { env: badInput });
-    if (first.code === 0) throw new Error('the bad-input run succeeded; the benchmark measures the wrong path');
+    if (first.code === 0)
+      throw new Error('the bad-input run succeeded; the benchmark measures the wrong path');
     const fetched = await runOnce(['node', BUNDLE], { env: fetchInputs });
-    if (fetched.code !== 0) throw new Error('the token fetch run failed; run it by hand to see why');
+    if (fetched.code !== 0)
+      throw new Error('the token fetch run failed; run it by hand to see why');
 
     const t = await compare(
       {
         nodeBare: async () => (await runOnce(['node', '-e', '0'])).ms,
         inputError: async () => (await runOnce(['node', BUNDLE], { env: badInput })).ms,
-        curl: async () => (await runOnce(['curl', '-s', '-o', '/dev/null', '-X', 'POST', '--data', form, url])).ms,
+        curl: async () =>
+          (await runOnce(['curl', '-s', '-o', '/dev/null', '-X', 'POST', '--data', form, url])).ms,
         tokenFetch: async () => (await runOnce(['node', BUNDLE], { env: fetchInputs })).ms,
       },
       { rounds },
@@ -84,9 +105,12 @@ export async function benchAction({ rounds }) {
 
     const bytes = statSync(BUNDLE).size;
     console.log(`${'bundle size'.padEnd(44)} ${(bytes / 1024).toFixed(1)} KiB (${BUNDLE})`);
-    const peaks = [];
-    for (let i = 0; i < 5; i++) peaks.push((await runOnce(['node', BUNDLE], { env: fetchInputs, measureMemory: true })).peakRss);
-    const bare = (await runOnce(['node', '-e', '0'], { measureMemory: true })).peakRss;
+    const peaks: number[] = [];
+    for (let i = 0; i < 5; i++)
+      peaks.push(
+        (await runOnce(['node', BUNDLE], { env: fetchInputs, measureMemory: true })).peakRss ?? 0,
+      );
+    const bare = (await runOnce(['node', '-e', '0'], { measureMemory: true })).peakRss ?? 0;
     const peakMiB = Math.max(...peaks) / 1024 / 1024;
     const verdict = peakMiB < 46 ? 'meets' : 'MISSES';
     console.log(
