@@ -35,7 +35,11 @@ export interface RotatingClientSecretProps {
   readonly overlapDays?: number;
 }
 
-/** Two password slots and the outputs that say which one to publish. */
+/**
+ * Two password slots and the values that say which one to publish. Needs Terraform 1.5 or later
+ * (`plantimestamp()`), and a deploy at least once within `overlapDays` after each rotation day:
+ * the previous secret stops working `overlapDays` after its successor was due.
+ */
 export class RotatingClientSecret extends Construct {
   readonly schedule: RotationSchedule;
   /** The slots, in slot order (even generations, odd generations). */
@@ -62,6 +66,9 @@ export class RotatingClientSecret extends Construct {
       interpolate(terraformEpochDay('plantimestamp()')),
     );
     const today = addressOf(todayLocal);
+    // LIMITATION: changing rotationDays renumbers the generations, so the next deploy replaces
+    // both slots at once and the published secret is deleted before the workflow publishes its
+    // successor; pipelines starting in those minutes fail until the new value is published.
     const local = new TerraformLocal(
       this,
       'generation',
