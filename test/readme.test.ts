@@ -46,7 +46,8 @@ function between(name: string): string {
     ),
   );
   if (!match?.[1]) throw new Error(`README.md has no section ${name}`);
-  return match[1];
+  // Prettier puts a blank line between a comment and a code block.
+  return match[1].replace(/^\n+/, '').replace(/\n+$/, '\n');
 }
 
 /** The rows of the markdown tables in `text`, cells trimmed, header and rule rows left out. */
@@ -189,7 +190,7 @@ describe('the examples', () => {
     for (const name of used) expect(outputs).toContain(name);
 
     // The README's table of outputs names them per environment.
-    const documented = [...readme.matchAll(/^\| `\{environment\}-([\w-]+)` \|/gm)].map(
+    const documented = [...readme.matchAll(/^\| `\{environment\}-([\w-]+)` +\|/gm)].map(
       (m) => m[1]!,
     );
     expect(
