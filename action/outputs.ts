@@ -1,8 +1,6 @@
-import { exportVariable, setOutput } from '@actions/core';
-
 import type { FetchedToken } from '../src/fetch-token.js';
 import type { Settings } from '../src/settings.js';
-import { info } from './workflow-commands.js';
+import { exportVariable, info, setOutput } from './workflow-commands.js';
 
 /**
  * Writes the step's outputs and, unless `export-variable` is empty, exports the token and

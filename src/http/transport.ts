@@ -1,7 +1,6 @@
 import http from 'node:http';
-import https from 'node:https';
+import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
-import tls from 'node:tls';
 
 import { NetworkError, type NetworkRoute, type NetworkStage } from '../errors.js';
 import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
@@ -29,6 +28,13 @@ export interface HttpResponse {
  * made, so that tests can put a fake network in its place.
  */
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+type Client = typeof http | typeof import('node:https');
+
+/** `https` (and `tls`) load on first use, so that a plain-http run never pays for them. */
+async function clientFor(protocol: string): Promise<Client> {
+  return protocol === 'https:' ? (await import('node:https')).default : http;
+}
 
 /** Responses larger than this are cut off: no answer this project reads is anywhere near. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -145,7 +151,7 @@ async function send(
   if (!proxy) {
     const options = { ...base, hostname: stripBrackets(url.hostname), port: url.port || undefined };
     return exchange(
-      isHttps ? https : http,
+      await clientFor(url.protocol),
       { ...options, path: url.pathname + url.search },
       request.body,
     );
@@ -160,10 +166,11 @@ async function send(
       port: proxy.url.port || (proxy.url.protocol === 'https:' ? 443 : 80),
       path: url.href,
     };
-    return exchange(proxy.url.protocol === 'https:' ? https : http, options, request.body);
+    return exchange(await clientFor(proxy.url.protocol), options, request.body);
   }
 
   const socket = await connectTunnel(proxy, url, proxyHeaders, signal);
+  const tls = await import('node:tls');
   // `host` is what the certificate is checked against; without it node checks "localhost".
   const secure = tls.connect({
     socket,
@@ -171,7 +178,7 @@ async function send(
     servername: tlsServerName(url.hostname),
   });
   return exchange(
-    https,
+    await clientFor('https:'),
     {
       ...base,
       // No agent: node ignores createConnection when given `agent: false` (it makes a fresh
@@ -187,14 +194,14 @@ async function send(
 }
 
 /** Opens a CONNECT tunnel through the proxy to the target's host and port. */
-function connectTunnel(
+async function connectTunnel(
   proxy: ProxyChoice,
   target: URL,
   proxyHeaders: Record<string, string>,
   signal: AbortSignal,
 ): Promise<Socket> {
   const authority = `${target.hostname}:${target.port || 443}`;
-  const module = proxy.url.protocol === 'https:' ? https : http;
+  const module = await clientFor(proxy.url.protocol);
   return new Promise((resolve, reject) => {
     const req = module.request({
       method: 'CONNECT',
@@ -226,8 +233,8 @@ class TunnelRefused extends Error {
 }
 
 function exchange(
-  module: typeof http | typeof https,
-  options: https.RequestOptions,
+  module: Client,
+  options: RequestOptions,
   body: string | undefined,
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
