@@ -85,7 +85,11 @@ Example:
 function parseFormat(value: string): Format {
   if (!value) return 'raw';
   if ((FORMATS as readonly string[]).includes(value)) return value as Format;
-  throw new InputError('--format', `expected one of ${FORMATS.join(', ')}, found "${value}".`);
+  throw new InputError(
+    '--format',
+    `expected one of ${FORMATS.join(', ')}, found "${value}".`,
+    'use raw to print the token alone, env for NAME=value lines, json for every output.',
+  );
 }
 
 async function readSecret(read: (name: string) => string, context: CommandContext): Promise<string> {
