@@ -5,9 +5,12 @@
  */
 import { App } from 'cdktf';
 
+import { parseServiceUrl } from '../src/urls.js';
 import { CorgeaBootstrapStack } from './bootstrap-stack.js';
 
 const app = new App();
 const corgeaUrl = process.env['CORGEA_URL'];
+// Checked here under the variable's own name; the prop's check would name `corgeaUrl`.
+if (corgeaUrl) parseServiceUrl('CORGEA_URL', corgeaUrl);
 new CorgeaBootstrapStack(app, 'corgea-bootstrap', corgeaUrl ? { corgeaUrl } : {});
 app.synth();

@@ -5,8 +5,18 @@ import { benchAction } from './action.js';
 import { benchClaims } from './claims.js';
 import { benchSynth } from './synth.js';
 
-const roundsFlag = process.argv.indexOf('--rounds');
-const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 25;
+const args = process.argv.slice(2);
+const unknown = args.filter((arg, i) => arg !== '--rounds' && args[i - 1] !== '--rounds');
+if (unknown.length > 0) {
+  console.error(`Unknown argument ${unknown[0]}; the only option is --rounds N (default 25).`);
+  process.exit(2);
+}
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 25;
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 1000) {
+  console.error(`--rounds takes a whole number from 1 to 1000, found "${args[roundsAt + 1] ?? ''}".`);
+  process.exit(2);
+}
 
 console.log(`Benchmark (medians of ${rounds} interleaved rounds, node ${process.version})`);
 const results = [await benchAction({ rounds }), await benchClaims(), await benchSynth({ rounds })];

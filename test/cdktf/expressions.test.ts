@@ -22,9 +22,14 @@ import {
   rotationSchedule,
   slotGeneration,
 } from '../../src/rotation.js';
+import { requireProgram } from '../support/programs.js';
 
 type Json = Record<string, any>;
 const run = promisify(execFile);
+const terraformBinary = requireProgram(
+  'terraform',
+  'any Terraform 1.5 or later; `terraform console` evaluates the expressions offline.',
+);
 
 function synth(rotationDays: number, overlapDays: number): Json {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -42,7 +47,7 @@ async function evaluate(json: Json, now: string, expressions: string[]): Promise
   try {
     await writeFile(path.join(dir, 'main.tf.json'), JSON.stringify({ locals }));
     const unwrap = (value: string) => pinned(value).replace(/^\$\{/, '').replace(/\}$/, '');
-    const child = run('terraform', ['console'], {
+    const child = run(terraformBinary, ['console'], {
       cwd: dir,
       env: { PATH: process.env['PATH'] ?? '', CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' },
       timeout: 60_000,

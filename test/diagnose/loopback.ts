@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 
+import { tinyproxyBinary } from '../peers/tinyproxy.js';
+
 const cleanups: (() => Promise<void> | void)[] = [];
 
 /** Stops every server and child process started here, and removes the temporary files. */
@@ -180,7 +182,7 @@ async function listen(server: net.Server): Promise<number> {
 }
 
 /**
- * Starts Debian's tinyproxy (`/usr/bin/tinyproxy -d`, in the foreground) on 127.0.0.1, allowing
+ * Starts Debian's tinyproxy (`tinyproxy -d`, in the foreground) on 127.0.0.1, allowing
  * CONNECT only to `connectPorts`. Resolves with its port once it accepts connections.
  */
 export async function startTinyproxy(connectPorts: readonly number[]): Promise<number> {
@@ -199,7 +201,7 @@ export async function startTinyproxy(connectPorts: readonly number[]): Promise<n
   ];
   writeFileSync(path.join(dir, 'tinyproxy.conf'), `${config.join('\n')}\n`);
   const child: ChildProcess = spawn(
-    '/usr/bin/tinyproxy',
+    tinyproxyBinary(),
     ['-d', '-c', path.join(dir, 'tinyproxy.conf')],
     {
       stdio: 'ignore',

@@ -1,5 +1,5 @@
 /**
- * A real HTTP proxy for the tests: Debian's `tinyproxy` (`/usr/bin/tinyproxy`; `.ci/run` installs
+ * A real HTTP proxy for the tests: Debian's `tinyproxy` (`tinyproxy` on PATH; `.ci/run` installs
  * it), started in the foreground (`-d`) from a config file written here, on a free loopback port,
  * with its log in a temporary directory so that a test can see which requests went through it.
  */
@@ -10,8 +10,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { freeLoopbackPort } from '../support/ports.js';
+import { requireProgram } from '../support/programs.js';
 
-export const TINYPROXY_BINARY = '/usr/bin/tinyproxy';
+/** Where tinyproxy is; `.ci/run` installs it, a developer machine may not have it. */
+export function tinyproxyBinary(): string {
+  return requireProgram('tinyproxy', 'install Debian\'s package (apt-get install tinyproxy).');
+}
 
 export interface TinyproxyOptions {
   /**
@@ -52,7 +56,7 @@ export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Ti
   const configFile = path.join(dir, 'tinyproxy.conf');
   await writeFile(configFile, `${config.join('\n')}\n`);
 
-  const child = spawn(TINYPROXY_BINARY, ['-d', '-c', configFile], {
+  const child = spawn(tinyproxyBinary(), ['-d', '-c', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
