@@ -8,7 +8,7 @@ import { Application } from '@cdktf/provider-azuread/lib/application/index.js';
 import { ApplicationIdentifierUri } from '@cdktf/provider-azuread/lib/application-identifier-uri/index.js';
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config/index.js';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal/index.js';
-import { Fn, TerraformOutput } from 'cdktf';
+import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ENTRA_PUBLIC_AUTHORITY,
@@ -62,6 +62,13 @@ export class EntraMachineIdentity extends Construct {
   constructor(scope: Construct, id: string, props: EntraMachineIdentityProps) {
     super(scope, id);
     const tokenVersion = checkTokenVersion(props.tokenVersion ?? 1);
+    if (tokenVersion === 2) {
+      // Corgea documents `appid` (v1) as the calling-app claim; v2 tokens carry it in `azp`.
+      Annotations.of(this).addWarning(
+        'tokenVersion 2: the calling app travels in azp, while Corgea documents appid (v1 ' +
+          'tokens). Check that your Corgea deployment accepts azp before switching, or keep 1.',
+      );
+    }
     const authorityHost = props.authorityHost ?? ENTRA_PUBLIC_AUTHORITY;
     const deployer = new DataAzureadClientConfig(this, 'deployer');
 

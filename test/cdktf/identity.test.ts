@@ -248,3 +248,18 @@ describe('the example stack', () => {
     expect(registrations.sort()).toEqual(['github-production', 'github-staging']);
   });
 });
+
+describe('token version 2', () => {
+  test('warns at synth that the calling app is in azp, not the appid Corgea documents', () => {
+    const stack = new TerraformStack(Testing.app(), 'v2-warning');
+    const identity = new EntraMachineIdentity(stack, 'ci', { displayName: 'ci', tokenVersion: 2 });
+    const warnings = identity.node.metadata.filter((entry) => entry.type === '@cdktf/warn');
+    expect(warnings.map((entry) => String(entry.data))).toEqual([expect.stringContaining('azp')]);
+  });
+
+  test('version 1 synthesizes without a warning', () => {
+    const stack = new TerraformStack(Testing.app(), 'v1-no-warning');
+    const identity = new EntraMachineIdentity(stack, 'ci', { displayName: 'ci' });
+    expect(identity.node.metadata.filter((entry) => entry.type === '@cdktf/warn')).toEqual([]);
+  });
+});
