@@ -14,7 +14,9 @@ if (unknown.length > 0) {
 const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 25;
 if (!Number.isInteger(rounds) || rounds < 1 || rounds > 1000) {
-  console.error(`--rounds takes a whole number from 1 to 1000, found "${args[roundsAt + 1] ?? ''}".`);
+  console.error(
+    `--rounds takes a whole number from 1 to 1000, found "${args[roundsAt + 1] ?? ''}".`,
+  );
   process.exit(2);
 }
 
