@@ -1,6 +1,10 @@
 import type { FetchedToken } from '../src/fetch-token.js';
 import type { Settings } from '../src/settings.js';
-import { exportVariable, info, setOutput } from './workflow-commands.js';
+import { cut } from '../src/secret.js';
+import { exportVariable, info, requireFileCommands, setOutput } from './workflow-commands.js';
+
+/** The longest claim output, in characters; a longer value ends with what was left off. */
+export const MAX_CLAIM_OUTPUT = 1000;
 
 /**
  * Writes the step's outputs and, unless `export-variable` is empty, exports the token and
@@ -8,13 +12,18 @@ import { exportVariable, info, setOutput } from './workflow-commands.js';
  * was masked the moment it arrived.
  */
 export function writeOutputs(settings: Settings, token: FetchedToken): void {
+  requireFileCommands(
+    settings.exportVariable ? ['GITHUB_OUTPUT', 'GITHUB_ENV'] : ['GITHUB_OUTPUT'],
+  );
+
   if (settings.outputToken) setOutput('token', token.accessToken);
   setOutput('token-type', token.tokenType);
   setOutput('expires-in', String(token.expiresIn));
   setOutput('expires-at', token.expiresAt.toISOString());
-  setOutput('issuer', token.issuer);
-  setOutput('audience', token.audience);
-  setOutput('application-id', token.applicationId);
+  // Claim values come from the token's issuer and can be of any length; the token is never cut.
+  setOutput('issuer', cut(token.issuer, MAX_CLAIM_OUTPUT));
+  setOutput('audience', cut(token.audience, MAX_CLAIM_OUTPUT));
+  setOutput('application-id', cut(token.applicationId, MAX_CLAIM_OUTPUT));
 
   if (settings.exportVariable) {
     exportVariable(settings.exportVariable, token.accessToken);

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import type { ExpectedConfiguration } from '../src/claims/expected.js';
 import type { Mismatch } from '../src/claims/mismatches.js';
 import type { FetchedToken } from '../src/fetch-token.js';
+import { cut } from '../src/secret.js';
 import type { Settings } from '../src/settings.js';
 
 /** What the run learnt, as far as it got; the summary shows what is known and nothing secret. */
@@ -98,7 +99,13 @@ function tokenVersion(payload: Readonly<Record<string, unknown>> | undefined): s
   return typeof ver === 'string' ? code(ver) : 'JWT';
 }
 
-/** A table cell in code style, safe against the characters that end a cell or a code span. */
+/** The longest value in a summary cell, in characters: the summary file is limited to 1 MiB. */
+export const MAX_CELL = 1000;
+
+/**
+ * A table cell in code style, safe against the characters that end a cell or a code span, and
+ * cut to `MAX_CELL` characters: claim values come from the token and can be of any length.
+ */
 function code(text: string): string {
-  return `\`${text.replace(/[`|\r\n]/g, (c) => (c === '|' ? '\\|' : ' '))}\``;
+  return `\`${cut(text, MAX_CELL).replace(/[`|\r\n]/g, (c) => (c === '|' ? '\\|' : ' '))}\``;
 }

@@ -8,7 +8,10 @@
  * `npm run bench`). The action is judged on both, so these few commands are written here, and
  * @actions/core is loaded only for its job summary API.
  */
-import { appendFileSync } from 'node:fs';
+import { accessSync, appendFileSync, constants } from 'node:fs';
+
+import { InputError } from '../src/errors.js';
+import { oneLine } from '../src/one-line.js';
 
 /** Reads an input the way the runner passes it: `INPUT_{NAME}`, spaces as `_`, upper case, trimmed. */
 export function readInput(name: string): string {
@@ -20,8 +23,18 @@ export function mask(value: string): void {
   command('add-mask', value);
 }
 
+/**
+ * Writes `message` as one plain log line that the runner cannot take for a command. The runner
+ * reads each line of stdout, split at CR or LF, as a workflow command when it starts with `::`
+ * after leading spaces, or when it holds `##[` anywhere (the older form); a message carrying text
+ * from a server could otherwise set outputs, add annotations or, with `::stop-commands::`, hide
+ * the step's final error. So line breaks become spaces, and both openings are broken apart.
+ */
 export function info(message: string): void {
-  process.stdout.write(`${message}\n`);
+  const line = oneLine(message)
+    .replace(/^(\s*)::/, '$1: :')
+    .replace(/##\[/g, '## [');
+  process.stdout.write(`${line}\n`);
 }
 
 export function warning(message: string): void {
@@ -61,14 +74,49 @@ export function exportVariable(name: string, value: string): void {
 }
 
 /**
+ * Checks that the runner named a writable file for each file command in `variables`, and throws
+ * an `InputError` naming the first that is missing. Called before the first write, so that a
+ * run that cannot finish writes nothing: the token must not reach `GITHUB_OUTPUT` of a run that
+ * then fails on `GITHUB_ENV`.
+ */
+export function requireFileCommands(variables: readonly ('GITHUB_OUTPUT' | 'GITHUB_ENV')[]): void {
+  for (const variable of variables) {
+    const file = process.env[variable];
+    const problem = !file
+      ? 'is not set'
+      : !writable(file)
+        ? `names a file that cannot be written (${file})`
+        : undefined;
+    if (problem) {
+      throw new InputError(
+        variable,
+        `${problem}, so the action cannot ${variable === 'GITHUB_ENV' ? 'export variables' : 'set outputs'}; nothing was written.`,
+        'run the action as a step of a GitHub Actions job, where the runner sets it' +
+          (variable === 'GITHUB_ENV' ? ", or set export-variable to '' to skip the export." : '.'),
+      );
+    }
+  }
+}
+
+function writable(file: string): boolean {
+  try {
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Appends `name<<DELIMITER`, the value and the delimiter to the file the runner names. The
  * delimiter is random, so that no value, however hostile, can end the block early.
  */
-function fileCommand(variable: string, name: string, value: string): void {
-  const file = process.env[variable];
-  if (!file) {
-    throw new Error(`${variable} is not set: the action must run inside a GitHub Actions job.`);
-  }
+function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_ENV', name: string, value: string): void {
+  requireFileCommands([variable]);
   const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
-  appendFileSync(file, `${name}<<${delimiter}\n${value}\n${delimiter}\n`, 'utf8');
+  appendFileSync(
+    process.env[variable] as string,
+    `${name}<<${delimiter}\n${value}\n${delimiter}\n`,
+    'utf8',
+  );
 }

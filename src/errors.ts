@@ -1,3 +1,5 @@
+import { oneLine } from './one-line.js';
+
 /**
  * The failures this project reports, one class per kind, each with a stable `code` that tests
  * and callers can match and an `exitCode` that the command line and the action share.
@@ -5,6 +7,9 @@
  * Every message names the input, claim or response at fault, what was expected, what was found
  * and the fix. No message ever carries a secret or a token: values that come from a response are
  * quoted only when they are identifiers (error codes, claim values, host names).
+ *
+ * Every line of a message is one line: the base class neutralises control characters in the
+ * problem and the fix (see `oneLine`), whatever a subclass or an outside party put in them.
  */
 export type ErrorCode =
   | 'ERR_INPUT'
@@ -26,17 +31,24 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = Object.freeze({
   ERR_CORGEA: 8,
 });
 
-/** The base of every error this project raises on purpose. */
+/**
+ * The base of every error this project raises on purpose. `problem` is one line, or a list of
+ * lines for an error that lists several findings; control characters in it and in `fix` are
+ * neutralised here, the one place every message passes, so that no text quoted from a response,
+ * a token or the environment can add a line or a workflow command of its own.
+ */
 export class CorgeaAuthError extends Error {
   readonly code: ErrorCode;
   /** One line saying what to change; also the last sentence of `message`. */
   readonly fix: string | undefined;
 
-  constructor(code: ErrorCode, problem: string, fix?: string) {
-    super(fix ? `${problem} Fix: ${fix}` : problem);
+  constructor(code: ErrorCode, problem: string | readonly string[], fix?: string) {
+    const lines = (typeof problem === 'string' ? [problem] : problem).map(oneLine).join('\n');
+    const safeFix = fix === undefined ? undefined : oneLine(fix);
+    super(safeFix ? `${lines} Fix: ${safeFix}` : lines);
     this.name = new.target.name;
     this.code = code;
-    this.fix = fix;
+    this.fix = safeFix;
   }
 
   get exitCode(): number {
@@ -157,7 +169,7 @@ export class NetworkError extends CorgeaAuthError {
 export class ClaimError extends CorgeaAuthError {
   readonly claim: string;
 
-  constructor(claim: string, problem: string, fix?: string) {
+  constructor(claim: string, problem: string | readonly string[], fix?: string) {
     super('ERR_CLAIMS', problem, fix);
     this.claim = claim;
   }

@@ -1,4 +1,4 @@
-import { clientSecretCredential } from './credentials/client-secret.js';
+import { basicAuthorization, clientSecretCredential } from './credentials/client-secret.js';
 import type { RequestContext } from './http/get-json.js';
 import { systemClock, type RetryClock } from './http/retry.js';
 import { nodeTransport, type Transport } from './http/transport.js';
@@ -52,13 +52,23 @@ export function requestContext(
  * The job-time flow up to the token: profile (with discovery for `oidc`), credential, token
  * request with classified retries, and the unverified claims of the token for the outputs.
  */
-export async function fetchToken(settings: Settings, deps: FetchDependencies): Promise<FetchedToken> {
+export async function fetchToken(
+  settings: Settings,
+  deps: FetchDependencies,
+): Promise<FetchedToken> {
   const context = deps.context ?? requestContext(settings, deps);
   const profile = await resolveProfile(settings, context);
   deps.log.info(
     `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} for client ID ` +
       `${settings.clientId} (client auth: ${profile.clientAuth}).`,
   );
+
+  // With client_secret_basic the secret travels as base64 of id:secret, which neither masking
+  // nor redaction of the secret itself would recognise should a server or proxy echo it.
+  if (profile.clientAuth === 'basic') {
+    const header = basicAuthorization(settings.clientId, settings.clientSecret.reveal());
+    deps.protect(header.replace(/^Basic /, ''));
+  }
 
   const started = context.clock.now();
   const token = await requestToken(
@@ -75,7 +85,8 @@ export async function fetchToken(settings: Settings, deps: FetchDependencies): P
 
   const payload = decodeJwtPayload(token.accessToken);
   const applicationIdClaim = payload ? profile.applicationIdClaim(payload) : '';
-  const claim = (name: string) => (typeof payload?.[name] === 'string' ? (payload[name] as string) : '');
+  const claim = (name: string) =>
+    typeof payload?.[name] === 'string' ? (payload[name] as string) : '';
   const attempts = token.attempts === 1 ? '1 attempt' : `${token.attempts} attempts`;
   deps.log.info(
     `Got a ${token.tokenType} token after ${attempts}; it expires at ${token.expiresAt.toISOString()} ` +

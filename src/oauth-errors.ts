@@ -43,7 +43,10 @@ const OKTA_POLICY = /policy evaluation failed/i;
 /**
  * Builds the `OAuthError` for an error response from `host`, with the fix for the most precise
  * code known: an AADSTS code first, then the OAuth `error`. Only the first line of
- * `error_description` is quoted: Entra appends trace IDs and timestamps after it.
+ * `error_description` is quoted: Entra appends trace IDs and timestamps after it. It is quoted
+ * whole: a description may echo a secret, and a cut here, before redaction, would leave a secret
+ * that straddles the cut partly in clear; the printed message is capped after redaction instead
+ * (`redact` with `maxLength`).
  */
 export function oauthError(body: OAuthErrorBody, status: number, host: string): OAuthError {
   const providerCodes = Array.isArray(body.error_codes)
@@ -51,7 +54,7 @@ export function oauthError(body: OAuthErrorBody, status: number, host: string): 
     : [];
   const description =
     typeof body.error_description === 'string'
-      ? (body.error_description.split(/\r?\n/)[0] ?? '').trim().slice(0, 300)
+      ? (body.error_description.split(/\r?\n/)[0] ?? '').trim()
       : '';
   const aadsts = description.match(/^AADSTS(\d+)/)?.[1];
   if (aadsts && !providerCodes.includes(Number(aadsts))) providerCodes.unshift(Number(aadsts));

@@ -134,6 +134,16 @@ function tryJson(body: string): Record<string, unknown> | undefined {
   }
 }
 
+/** RFC 6749 appendix A.12: `access-token = 1*VSCHAR`, less the space (0x21–0x7E). */
+const ACCESS_TOKEN_SYNTAX = /^[\x21-\x7e]+$/;
+
+/**
+ * RFC 6749 section 11.1 and appendix A.13: a token type is a name of letters, digits, `.`, `_`
+ * and `-` (or a URI, which no provider uses for client credentials); `~`, `+` and `/` are
+ * allowed too, as RFC 6750's b64token allows them for `Bearer`-like schemes.
+ */
+const TOKEN_TYPE_SYNTAX = /^[A-Za-z0-9._~+/-]{1,64}$/;
+
 function readTokenResponse(
   body: Record<string, unknown>,
   url: URL,
@@ -148,10 +158,25 @@ function readTokenResponse(
       'check that token-url is the token endpoint and that the grant is client_credentials.',
     );
   }
-  const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type'];
-  if (typeof tokenType !== 'string' || tokenType === '') {
+  // The token goes into headers and files, and the token type into the log: a character outside
+  // the syntax could end a header or a log line and start a workflow command. Neither value is
+  // quoted in the message: the token is a secret, and the type is what broke the syntax.
+  if (!ACCESS_TOKEN_SYNTAX.test(accessToken)) {
     throw new ResponseError(
-      `${where} has a token_type that is not a string.`,
+      `${where} has an access_token with characters outside RFC 6749's syntax for it (printable ` +
+        'ASCII without spaces).',
+      'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
+    );
+  }
+  const tokenType = body['token_type'] === undefined ? 'Bearer' : body['token_type'];
+  if (typeof tokenType !== 'string' || !TOKEN_TYPE_SYNTAX.test(tokenType)) {
+    const found =
+      typeof tokenType === 'string'
+        ? `a string of ${tokenType.length} characters`
+        : `a value of type ${tokenType === null ? 'null' : typeof tokenType}`;
+    throw new ResponseError(
+      `${where} has a token_type that is not a token type name of up to 64 letters, digits and ` +
+        `. _ - ~ + /: found ${found}.`,
       'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
     );
   }
@@ -198,7 +223,11 @@ function readLifetime(
   }
   const found =
     typeof value === 'string'
-      ? `"${value.slice(0, 40)}"`
+      ? // Quoted whole or not at all: a cut, before the printed message is redacted, could leave
+        // part of an echoed secret in clear.
+        value.length <= 40
+        ? JSON.stringify(value)
+        : `a string of ${value.length} characters`
       : typeof value === 'number'
         ? String(value)
         : value === null

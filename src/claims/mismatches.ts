@@ -32,8 +32,10 @@ export class ClaimMismatchError extends ClaimError {
     const problem =
       mismatches.length === 1
         ? `Claim ${first.claim}: found ${first.found}, expected ${first.expected}. ${first.cause}`
-        : `The token differs from the Corgea JWT-auth configuration in ${mismatches.length} claims:\n` +
-          mismatches.map((m) => `- ${mismatchLine(m)}`).join('\n');
+        : [
+            `The token differs from the Corgea JWT-auth configuration in ${mismatches.length} claims:`,
+            ...mismatches.map((m) => `- ${mismatchLine(m)}`),
+          ];
     super(first.claim, problem, mismatches.length === 1 ? first.fix : undefined);
     this.mismatches = mismatches;
     this.expected = expected;
@@ -108,7 +110,7 @@ function lifetimeMismatches(payload: Readonly<Record<string, unknown>>, nowMs: n
   if (typeof exp !== 'number' || !Number.isFinite(exp)) {
     out.push({
       claim: 'exp',
-      found: '(absent)',
+      found: notATime(exp),
       expected: 'an expiry time',
       cause: 'The token does not say when it expires; Corgea accepts only tokens that expire.',
       fix: 'configure the authorization server to issue access tokens with an exp claim.',
@@ -125,7 +127,18 @@ function lifetimeMismatches(payload: Readonly<Record<string, unknown>>, nowMs: n
     });
   }
   const nbf = payload['nbf'];
-  if (typeof nbf === 'number' && Number.isFinite(nbf) && now + CLOCK_ALLOWANCE_SECONDS < nbf) {
+  // An nbf that is not a NumericDate cannot be checked; passing over it would report a check
+  // that did not happen.
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) {
+    out.push({
+      claim: 'nbf',
+      found: notATime(nbf),
+      expected: 'absent, or a time in seconds since 1970 (a JSON number)',
+      cause:
+        "The token's nbf is not a NumericDate (RFC 7519 section 2), so when it becomes valid cannot be checked.",
+      fix: 'configure the authorization server to issue nbf as a number of seconds, or not at all.',
+    });
+  } else if (typeof nbf === 'number' && now + CLOCK_ALLOWANCE_SECONDS < nbf) {
     out.push({
       claim: 'nbf',
       found: `${time(nbf)} (in ${nbf - now} s)`,
@@ -142,6 +155,17 @@ export function audienceList(aud: unknown): string[] {
   if (typeof aud === 'string') return [aud];
   if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
   return [];
+}
+
+/** How a time claim that is not a NumericDate looks, without quoting a long value. */
+function notATime(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  if (typeof value === 'string')
+    return `a string, ${value.length <= 40 ? quote(value) : `of ${value.length} characters`}`;
+  if (typeof value === 'number') return String(value);
+  return value === null
+    ? 'null'
+    : `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
 }
 
 function quote(value: string): string {

@@ -34,6 +34,16 @@ export function readUnverified(token: string): UnverifiedToken {
         'your own app, api://{client-id}/.default.',
     );
   }
+  // RFC 7797's unencoded payload: jose verifies it, but a JWT's claims are base64url JSON (RFC
+  // 7519 section 7.2), and what such a token's claims are cannot be read the way Corgea reads them.
+  if (header['b64'] === false) {
+    throw new ClaimError(
+      'b64',
+      'The access token has an unencoded payload (header "b64": false, RFC 7797), which a JWT ' +
+        'cannot have: its claims would not be the ones Corgea reads.',
+      'configure the authorization server to issue standard JWT access tokens (RFC 7519, RFC 9068).',
+    );
+  }
   return { header, alg: checkAlgorithm(header), payload };
 }
 
@@ -63,7 +73,25 @@ export async function verifySignature(
       throw signatureError(error, unverified, keys);
     }
   }
-  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  return claimsOf(bytes);
+}
+
+/** The verified payload as a JSON object of claims, or a `ClaimError` saying it is not one. */
+function claimsOf(bytes: Uint8Array): Record<string, unknown> {
+  let claims: unknown;
+  try {
+    claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    claims = undefined;
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new ClaimError(
+      'token',
+      "The access token's signed payload is not a JSON object of claims, as a JWT's must be.",
+      'configure the authorization server to issue standard JWT access tokens (RFC 7519, RFC 9068).',
+    );
+  }
+  return claims as Record<string, unknown>;
 }
 
 /** A token without `kid` that several published keys could have signed: try each of them. */

@@ -276,8 +276,10 @@ function corgeaDetail(body: string, credential: Secret): string {
     (value): value is string => typeof value === 'string' && value.trim() !== '',
   );
   if (text === undefined) return '';
-  const clean = redact(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), [credential.reveal()]);
-  return ` (Corgea said: "${clean.length > 200 ? `${clean.slice(0, 200)}…` : clean}")`;
+  const clean = redact(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), [credential.reveal()], {
+    maxLength: 200,
+  });
+  return ` (Corgea said: "${clean}")`;
 }
 
 /** Reads one configuration of a response, or throws a `ResponseError` naming the field. */

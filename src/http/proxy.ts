@@ -35,17 +35,7 @@ export function selectProxy(target: URL, env: Env = process.env): ProxyDecision 
   const bypassedBy = matchNoProxy(target.hostname, noProxy);
   if (bypassedBy !== undefined) return { proxy: undefined, bypassedBy };
 
-  const raw = env[variable] as string;
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
-  } catch {
-    throw new InputError(
-      variable,
-      'is not a URL.',
-      `set ${variable} to http://host:port, or unset it to connect directly.`,
-    );
-  }
+  const url = parseProxyUrl(variable, env[variable] as string);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InputError(
       variable,
@@ -54,6 +44,58 @@ export function selectProxy(target: URL, env: Env = process.env): ProxyDecision 
     );
   }
   return { proxy: { url, variable }, bypassedBy: undefined };
+}
+
+/** The proxy variables `selectProxy` reads, in the order it reads them. */
+const PROXY_VARIABLES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+] as const;
+
+/**
+ * The password of every proxy variable that holds one, decoded, parsed exactly as
+ * `selectProxy` parses the variable (`alice:pw@host:3128`, without a scheme, is read as
+ * `http://alice:pw@host:3128`), so that the callers can mask and redact what the transport
+ * sends. The raw percent-encoded form is returned too when it differs. A variable that is not a
+ * URL gives nothing here: `selectProxy` refuses it before any request.
+ */
+export function proxyPasswords(env: Env = process.env): string[] {
+  const passwords = new Set<string>();
+  for (const variable of PROXY_VARIABLES) {
+    const raw = env[variable];
+    if (!raw) continue;
+    let password: string;
+    try {
+      password = parseProxyUrl(variable, raw).password;
+    } catch {
+      continue;
+    }
+    if (!password) continue;
+    passwords.add(password);
+    try {
+      passwords.add(decodeURIComponent(password));
+    } catch {
+      // A malformed escape is sent as written, and is protected as written above.
+    }
+  }
+  return [...passwords];
+}
+
+/** A proxy variable's value as a URL; a value without a scheme is an http proxy, as in curl. */
+function parseProxyUrl(variable: string, raw: string): URL {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    throw new InputError(
+      variable,
+      'is not a URL.',
+      `set ${variable} to http://host:port, or unset it to connect directly.`,
+    );
+  }
 }
 
 /** Returns the `NO_PROXY` entry that matches `hostname`, or undefined. */
