@@ -1,4 +1,5 @@
-import { CorgeaAuthError, CorgeaError, NetworkError } from '../src/errors.js';
+import { CorgeaAuthError, NetworkError } from '../src/errors.js';
+import { proxyPasswords } from '../src/http/proxy.js';
 import { redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 import type { RunFacts } from './summary.js';
@@ -17,7 +18,8 @@ export async function run(): Promise<void> {
   };
 
   try {
-    // Masked before anything else runs, so that no later line can show them.
+    // Masked before anything else runs, so that no later line can show them. The proxy
+    // passwords are read as the transport reads the variables, with or without a scheme.
     const clientSecret = runner.readInput('client-secret');
     if (clientSecret) protect(clientSecret);
     for (const password of proxyPasswords(process.env)) protect(password);
@@ -25,7 +27,7 @@ export async function run(): Promise<void> {
     const settings = parseSettings(runner.readInput);
     const facts: RunFacts = {};
     try {
-      await obtainAndCheck(settings, protect, facts);
+      await obtainAndOutput(settings, protect, facts);
     } finally {
       // Written on failure too, when a token arrived: it shows what to compare.
       if (settings.summary && facts.token) {
@@ -38,79 +40,21 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The network part of the run, loaded only after the inputs are valid. */
-async function obtainAndCheck(
+/** The network part of the run, loaded only after the inputs are valid; outputs only on success. */
+async function obtainAndOutput(
   settings: Settings,
   protect: (value: string) => void,
   facts: RunFacts,
 ): Promise<void> {
   // Loaded only now: a run that fails on its inputs never pays for the network and jose code.
-  const { fetchToken, requestContext } = await import('../src/fetch-token.js');
-  const context = requestContext(settings, { log: runnerLog });
-  const token = await fetchToken(settings, { log: runnerLog, protect, context });
-  facts.token = token;
-
-  if (settings.checkClaims) {
-    const { checkClaims } = await import('../src/claims/check-claims.js');
-    const { ClaimMismatchError } = await import('../src/claims/mismatches.js');
-    try {
-      const result = await checkClaims(token.accessToken, settings, token.profile, context);
-      facts.check = { expected: result.expected, mismatches: [] };
-    } catch (error) {
-      if (error instanceof ClaimMismatchError) {
-        facts.check = { expected: error.expected, mismatches: error.mismatches };
-      }
-      throw error;
-    }
-    runner.info(
-      `The token's signature (keys of ${token.issuer}) and its iss, aud, ` +
-        `${facts.check.expected.applicationIdClaim}, exp and nbf match the expected Corgea configuration.`,
-    );
-  }
-
-  if (settings.verify) {
-    const { verifyWithCorgea } = await import('../src/corgea/verify.js');
-    try {
-      await verifyWithCorgea(token.accessToken, settings.corgeaUrl, context, {
-        payload: token.payload,
-        expected: facts.check?.expected,
-        claimsChecked: facts.check !== undefined,
-      });
-      facts.corgeaAccepted = true;
-    } catch (error) {
-      if (error instanceof CorgeaError && (error.status === 401 || error.status === 403)) {
-        facts.corgeaAccepted = false;
-      }
-      throw error;
-    }
-    runner.info(`Corgea at ${settings.corgeaUrl.host} accepts the token.`);
-  }
+  const { obtainToken } = await import('../src/obtain-token.js');
+  const token = await obtainToken(settings, { log: runnerLog, protect, facts });
 
   const { writeOutputs } = await import('./outputs.js');
   writeOutputs(settings, token);
 }
 
 const runnerLog = { info: runner.info, warning: runner.warning, debug: runner.debug };
-
-/** Proxy passwords from the proxy variables: they are credentials too. */
-function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
-  const names = [
-    'https_proxy',
-    'HTTPS_PROXY',
-    'http_proxy',
-    'HTTP_PROXY',
-    'all_proxy',
-    'ALL_PROXY',
-  ];
-  return names.flatMap((name) => {
-    try {
-      const password = env[name] ? decodeURIComponent(new URL(env[name] as string).password) : '';
-      return password ? [password] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 function failureMessage(error: unknown): string {
   if (error instanceof CorgeaAuthError) return error.message;

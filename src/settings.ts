@@ -1,3 +1,4 @@
+import { parseApplicationIds, type ApplicationIdSource } from './application-ids.js';
 import { InputError } from './errors.js';
 import { Secret } from './secret.js';
 import { parseServiceUrl } from './urls.js';
@@ -73,6 +74,16 @@ export type CheckSettings = Pick<
 /** Reads one raw input by its kebab-case name; an absent input reads as the empty string. */
 export type InputReader = (name: string) => string;
 
+/** Where the inputs came from, where a message's fix depends on it. */
+export interface InputOrigin {
+  /** Where `allowed-application-ids` came from; the action input unless said otherwise. */
+  readonly applicationIds: ApplicationIdSource;
+}
+
+const ACTION_INPUTS: InputOrigin = {
+  applicationIds: { kind: 'action-input', name: 'allowed-application-ids' },
+};
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -87,7 +98,7 @@ export function isGuid(value: string): boolean {
  * names the first input at fault. Runs before any request, so a typo costs no network time.
  * The client secret is wrapped in a `Secret` at once; callers mask it before calling this.
  */
-export function parseSettings(read: InputReader): Settings {
+export function parseSettings(read: InputReader, origin: InputOrigin = ACTION_INPUTS): Settings {
   const provider = parseProvider(read('provider'));
   const clientId = parseClientId(read('client-id'));
   const clientSecret = read('client-secret');
@@ -101,7 +112,7 @@ export function parseSettings(read: InputReader): Settings {
   }
 
   return Object.freeze({
-    ...parseTarget(read, provider, clientId, true),
+    ...parseTarget(read, provider, clientId, true, origin),
     clientSecret: new Secret(clientSecret),
     exportVariable: parseExportVariable(read('export-variable')),
     corgeaUrl: parseServiceUrl('corgea-url', read('corgea-url') || DEFAULT_CORGEA_URL),
@@ -116,9 +127,14 @@ export function parseSettings(read: InputReader): Settings {
  * Validates the inputs that describe the issuer and the expected Corgea configuration, without
  * the client secret: what the command line's `check` needs to check a token it did not fetch.
  */
-export function parseCheckSettings(read: InputReader): CheckSettings {
+export function parseCheckSettings(
+  read: InputReader,
+  origin: InputOrigin = ACTION_INPUTS,
+): CheckSettings {
   const provider = parseProvider(read('provider'));
-  return Object.freeze(parseTarget(read, provider, parseClientId(read('client-id')), false));
+  return Object.freeze(
+    parseTarget(read, provider, parseClientId(read('client-id')), false, origin),
+  );
 }
 
 /** The inputs shared by the token fetch and the check: the issuer, the client, the expectations. */
@@ -127,6 +143,7 @@ function parseTarget(
   provider: Provider,
   clientId: string,
   scopeRequired: boolean,
+  origin: InputOrigin,
 ): CheckSettings {
   const tenantId = provider === 'entra' ? parseTenant(read('tenant-id')) : undefined;
   const authorityHost = parseServiceUrl(
@@ -166,12 +183,13 @@ function parseTarget(
         1,
         MAX_TIMEOUT_SECONDS,
       ) * 1000,
-    ...parseExpectations(read),
+    ...parseExpectations(read, origin),
   };
 }
 
 function parseExpectations(
   read: InputReader,
+  origin: InputOrigin,
 ): Pick<Settings, 'expectedIssuer' | 'expectedAudience' | 'allowedApplicationIds'> {
   // Kept as written, like `issuer`: Corgea compares `iss` exactly, trailing slash included.
   const expectedIssuer = read('expected-issuer').trim() || undefined;
@@ -184,33 +202,13 @@ function parseExpectations(
       'enter the audience exactly as in the Corgea JWT-auth configuration, e.g. api://{client-id}.',
     );
   }
+  // No ID means "derive them from the profile", as action.yml documents.
+  const ids = parseApplicationIds(read('allowed-application-ids'), origin.applicationIds);
   return {
     expectedIssuer,
     expectedAudience,
-    allowedApplicationIds: parseApplicationIds(read('allowed-application-ids')),
+    allowedApplicationIds: ids.length > 0 ? ids : undefined,
   };
-}
-
-/**
- * Reads allowed application IDs one per line, as Corgea's form takes them. Blank lines,
- * surrounding spaces and CRLF line ends are tolerated; an empty input means "derive them".
- */
-export function parseApplicationIds(value: string): readonly string[] | undefined {
-  const ids = value
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  if (ids.length === 0) return undefined;
-  for (const id of ids) {
-    if (/[\s,;]/.test(id)) {
-      throw new InputError(
-        'allowed-application-ids',
-        `expected one application ID per line, found "${id}".`,
-        'put each application ID on its own line (a YAML block scalar: `allowed-application-ids: |`).',
-      );
-    }
-  }
-  return Object.freeze([...new Set(ids)]);
 }
 
 function parseProvider(value: string): Provider {

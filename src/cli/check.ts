@@ -3,7 +3,8 @@ import { InputError } from '../errors.js';
 import { requestContext } from '../fetch-token.js';
 import { resolveProfile } from '../profiles/profile.js';
 import { parseCheckSettings } from '../settings.js';
-import { readFlags } from './flags.js';
+import { nodeTransport } from '../http/transport.js';
+import { readFlags, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that describe the issuer and the expected configuration. */
@@ -21,7 +22,6 @@ const CHECK_FLAGS = [
   'timeout-seconds',
   'expected-issuer',
   'expected-audience',
-  'allowed-application-ids',
 ] as const;
 
 /** The variable the token is read from unless `--token-env` names another. */
@@ -46,7 +46,8 @@ Options (the same names as the GitHub Action's inputs):
   --resource URI                    the resource the token was asked for (oidc: derives aud)
   --expected-issuer URL             the issuer in Corgea (default: derived)
   --expected-audience AUD           the audience in Corgea (default: derived)
-  --allowed-application-ids ID      an allowed application ID in Corgea; repeat for several
+  --allowed-application-ids ID      an allowed application ID in Corgea (default: --client-id);
+                                    repeat the flag, or separate IDs with commas
   --token-env NAME                  variable holding the token (default ${DEFAULT_TOKEN_VARIABLE})
   --token-stdin                     read the token from stdin instead
 
@@ -54,8 +55,8 @@ Example:
   corgea-idp-auth check --tenant-id "$TENANT" --client-id "$CLIENT" \\
     --expected-issuer "https://sts.windows.net/$TENANT/"`,
 
-  async run(context: CommandContext): Promise<void> {
-    if (context.args.some((arg) => arg === '--token' || arg.startsWith('--token='))) {
+  refuseCredentials(args) {
+    if (args.some((arg) => arg === '--token' || arg.startsWith('--token='))) {
       throw new InputError(
         '--token',
         'a token on the command line is visible to every process on the machine and lands in ' +
@@ -63,16 +64,24 @@ Example:
         `put it in ${DEFAULT_TOKEN_VARIABLE} (or the variable --token-env names), or pipe it with --token-stdin.`,
       );
     }
-    // Corgea's form takes one ID per line; on a command line the flag is repeated instead.
-    const { ids, rest } = takeRepeated(context.args, '--allowed-application-ids');
-    const read = readFlags(rest, [...CHECK_FLAGS, 'token-env'], ['token-stdin']);
-    const settings = parseCheckSettings((name) =>
-      name === 'allowed-application-ids' ? ids.join('\n') : read(name),
-    );
+  },
+
+  async run(context: CommandContext): Promise<void> {
+    const read = readFlags(context.args, {
+      values: [...CHECK_FLAGS, 'token-env'],
+      switches: ['token-stdin'],
+      lists: ['allowed-application-ids'],
+    });
+    const settings = parseCheckSettings(read, {
+      applicationIds: { kind: 'flag', name: '--allowed-application-ids' },
+    });
     const token = await readToken(read, context);
     context.protect(token);
 
-    const requests = requestContext(settings, { log: context.log });
+    const requests = requestContext(settings, {
+      log: context.log,
+      transport: nodeTransport({ env: context.env, userAgent: 'corgea-idp-auth' }),
+    });
     const profile = await resolveProfile(settings, requests);
     const result = await checkClaims(token, settings, profile, requests);
     const { expected } = result;
@@ -84,19 +93,6 @@ Example:
   },
 };
 
-/** Removes every `--name value` and `--name=value` from `args` and returns the values. */
-function takeRepeated(args: readonly string[], name: string): { ids: string[]; rest: string[] } {
-  const ids: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? '';
-    if (arg === name && i + 1 < args.length) ids.push(args[++i] ?? '');
-    else if (arg.startsWith(`${name}=`)) ids.push(arg.slice(name.length + 1));
-    else rest.push(arg);
-  }
-  return { ids, rest };
-}
-
 async function readToken(read: (name: string) => string, context: CommandContext): Promise<string> {
   if (read('token-stdin')) {
     const text = (await context.readStdin()).trim();
@@ -104,7 +100,12 @@ async function readToken(read: (name: string) => string, context: CommandContext
       throw new InputError('--token-stdin', 'stdin was empty.', 'pipe the token into the command.');
     return text;
   }
-  const variable = read('token-env') || DEFAULT_TOKEN_VARIABLE;
+  const variable = variableName(
+    read('token-env'),
+    '--token-env',
+    DEFAULT_TOKEN_VARIABLE,
+    'the access token',
+  );
   const value = (context.env[variable] ?? '').trim();
   if (!value) {
     throw new InputError(

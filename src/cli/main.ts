@@ -1,6 +1,9 @@
 import { CorgeaAuthError, InputError, NetworkError } from '../errors.js';
+import { proxyPasswords } from '../http/proxy.js';
 import type { Logger } from '../log.js';
 import { redact } from '../secret.js';
+import { closest } from './did-you-mean.js';
+import { ARGUMENTS_INPUT } from './flags.js';
 
 /** What a subcommand gets: its own arguments, the environment, and where to write. */
 export interface CommandContext {
@@ -17,6 +20,11 @@ export interface CommandContext {
 export interface Command {
   readonly summary: string;
   readonly usage: string;
+  /**
+   * Throws when the arguments carry a credential (`--client-secret`, `--token`): checked before
+   * `--help` is honoured, so that no way of calling the command accepts one quietly.
+   */
+  refuseCredentials?(args: readonly string[]): void;
   run(context: CommandContext): Promise<void>;
 }
 
@@ -52,6 +60,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     debug: (message) => (debugOn ? err(`debug: ${message}`) : undefined),
   };
 
+  // Before anything else runs: a proxy password that a server echoes must not reach stderr.
+  for (const password of proxyPasswords(env)) secrets.add(password);
+
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     err(await usage());
@@ -59,16 +70,17 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   }
   const load = COMMANDS[name];
   if (!load) {
-    err(`Unknown command "${name}".\n\n${await usage()}`);
+    err(unknownCommand(name));
     return 2;
   }
 
   const command = await load();
-  if (args.includes('--help') || args.includes('-h')) {
-    err(command.usage);
-    return 0;
-  }
   try {
+    command.refuseCredentials?.(args);
+    if (args.includes('--help') || args.includes('-h')) {
+      err(command.usage);
+      return 0;
+    }
     await command.run({
       args,
       env,
@@ -79,6 +91,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     });
     return 0;
   } catch (error) {
+    return fail(error, command);
+  }
+
+  async function fail(error: unknown, command: Command): Promise<number> {
     if (error instanceof CorgeaAuthError) {
       err(`error: ${error.message}`);
       if (error instanceof NetworkError) {
@@ -88,13 +104,37 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         const diagnosis = await diagnoseFailure(error).catch(() => undefined);
         if (diagnosis) err(diagnosis);
       }
-      if (error instanceof InputError && error.input.startsWith('--')) err(`\n${command.usage}`);
+      const aboutArguments = error instanceof InputError && isArgumentInput(error.input);
+      if (aboutArguments) err(`\n${command.usage}`);
       return error.exitCode;
     }
     err(`error: Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
     if (debugOn && error instanceof Error && error.stack) err(error.stack);
     return 1;
   }
+}
+
+/** Whether an input error is about the command line's own arguments, so the options help. */
+function isArgumentInput(input: string): boolean {
+  return input.startsWith('--') || input === ARGUMENTS_INPUT;
+}
+
+/**
+ * The message for a command that does not exist, with a guess when one is close. The word is
+ * echoed only when it looks like a command name: anything else may be a value pasted first.
+ */
+function unknownCommand(name: string): string {
+  const names = Object.keys(COMMANDS);
+  const shown = /^-{0,2}[A-Za-z][\w-]{0,19}$/.test(name);
+  const meant = shown ? closest(name, names) : undefined;
+  const problem = shown
+    ? `Unknown command "${name}".`
+    : 'Unknown command; it is not shown, since it does not look like a command name.';
+  const commands = names.join(', ');
+  const fix = meant
+    ? `did you mean ${meant}? The commands are ${commands}.`
+    : `use one of the commands ${commands}; corgea-idp-auth --help says what each does.`;
+  return `error: ${problem}\nFix: ${fix}`;
 }
 
 async function usage(): Promise<string> {

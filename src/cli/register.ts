@@ -1,3 +1,4 @@
+import type { ApplicationIdSource } from '../application-ids.js';
 import { parseJwtAuthConfigValues, parseName } from '../corgea/jwt-auth-config.js';
 import {
   ADMIN_TOKEN_VARIABLE,
@@ -45,11 +46,14 @@ Options (each falls back to the variable named on its right):
   --name NAME                    the configuration's name            ${VARIABLES.name}
   --issuer URL                   iss exactly as tokens carry it      ${VARIABLES.issuer}
   --audience AUD                 aud of the tokens                   ${VARIABLES.audience}
-  --allowed-application-ids IDS  client IDs allowed to call, one     ${VARIABLES['allowed-application-ids']}
-                                 per line or separated by commas
+  --allowed-application-ids IDS  client IDs allowed to call: repeat  ${VARIABLES['allowed-application-ids']}
+                                 the flag, or separate IDs with
+                                 commas (the variable: one a line)
   --corgea-url URL               default ${DEFAULT_CORGEA_URL}       ${VARIABLES['corgea-url']}
 
 ${ENVIRONMENT_HELP}`,
+
+  refuseCredentials,
 
   async run(context: CommandContext): Promise<void> {
     const input = readInputs(context, [
@@ -71,7 +75,7 @@ ${ENVIRONMENT_HELP}`,
         name: input.source('name'),
         issuer: input.source('issuer'),
         audience: input.source('audience'),
-        allowedApplicationIds: input.source('allowed-application-ids'),
+        allowedApplicationIds: listSource(input),
       },
     );
     const client = connect(context, input, token);
@@ -102,6 +106,8 @@ Options (each falls back to the variable named on its right):
 
 ${ENVIRONMENT_HELP}`,
 
+  refuseCredentials,
+
   async run(context: CommandContext): Promise<void> {
     const input = readInputs(context, ['name', 'corgea-url']);
     const token = readAdminToken(context);
@@ -126,9 +132,9 @@ interface Inputs {
   source(flag: Flag): string;
 }
 
-/** Reads the flags, each falling back to its variable; refuses a credential on the command line. */
-function readInputs(context: CommandContext, flags: readonly Flag[]): Inputs {
-  const credentialFlag = context.args.find((arg) => /^--[\w-]*token(=|$)/i.test(arg));
+/** Refuses a credential on the command line: any flag whose name ends in `token`. */
+function refuseCredentials(args: readonly string[]): void {
+  const credentialFlag = args.find((arg) => /^--[\w-]*token(=|$)/i.test(arg));
   if (credentialFlag !== undefined) {
     throw new InputError(
       credentialFlag.replace(/=.*$/s, ''),
@@ -137,7 +143,15 @@ function readInputs(context: CommandContext, flags: readonly Flag[]): Inputs {
       `put the Corgea credential in the environment variable ${ADMIN_TOKEN_VARIABLE}.`,
     );
   }
-  const read = readFlags(context.args, flags);
+}
+
+/** Reads the flags, each falling back to its variable. */
+function readInputs(context: CommandContext, flags: readonly Flag[]): Inputs {
+  const list: Flag = 'allowed-application-ids';
+  const read = readFlags(context.args, {
+    values: flags.filter((flag) => flag !== list),
+    lists: flags.filter((flag) => flag === list),
+  });
   return {
     value: (flag) => read(flag).trim() || (context.env[VARIABLES[flag]] ?? '').trim(),
     source: (flag) => {
@@ -146,6 +160,14 @@ function readInputs(context: CommandContext, flags: readonly Flag[]): Inputs {
       return `--${flag} (or ${VARIABLES[flag]})`;
     },
   };
+}
+
+/** Where the application IDs came from: the fix for a malformed list depends on it. */
+function listSource(input: Inputs): ApplicationIdSource {
+  const name = input.source('allowed-application-ids');
+  return name === VARIABLES['allowed-application-ids']
+    ? { kind: 'variable', name }
+    : { kind: 'flag', name };
 }
 
 /**

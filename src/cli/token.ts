@@ -1,7 +1,16 @@
 import { InputError } from '../errors.js';
-import { fetchToken, type FetchedToken } from '../fetch-token.js';
-import { DEFAULT_CORGEA_URL, DEFAULT_EXPORT_VARIABLE, parseSettings, type Settings } from '../settings.js';
-import { readFlags } from './flags.js';
+import type { FetchedToken } from '../fetch-token.js';
+import { nodeTransport } from '../http/transport.js';
+import { obtainToken } from '../obtain-token.js';
+import {
+  DEFAULT_CORGEA_URL,
+  DEFAULT_EXPORT_VARIABLE,
+  parseBoolean,
+  parseSettings,
+  type InputReader,
+  type Settings,
+} from '../settings.js';
+import { readFlags, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that the command line takes as flags; the secret is not among them. */
@@ -19,7 +28,14 @@ const SETTING_FLAGS = [
   'corgea-url',
   'attempts',
   'timeout-seconds',
+  'check-claims',
+  'verify',
+  'expected-issuer',
+  'expected-audience',
 ] as const;
+
+/** The switches among the action's inputs: on by default, as in action.yml. */
+const BOOLEAN_FLAGS = ['check-claims', 'verify'] as const;
 
 const FORMATS = ['raw', 'env', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -28,11 +44,13 @@ type Format = (typeof FORMATS)[number];
 export const DEFAULT_SECRET_VARIABLE = 'CORGEA_CLIENT_SECRET';
 
 export const tokenCommand: Command = {
-  summary: 'fetch an access token with client credentials and print it',
+  summary: 'fetch an access token, check it as the action does, and print it',
   usage: `Usage: corgea-idp-auth token --client-id ID [options]
 
-Fetches an access token with client credentials and writes it to stdout; progress goes to stderr.
-The client secret is read from the environment, never from the command line.
+Does what the GitHub Action does: fetches an access token with client credentials, checks its
+signature and claims against the expected Corgea configuration, asks Corgea's verify endpoint to
+accept it, and only then writes it to stdout. Progress and errors go to stderr. The client
+secret is read from the environment or stdin, never from the command line.
 
 Options (the same names and defaults as the GitHub Action's inputs):
   --provider entra|okta|oidc     identity provider (default entra)
@@ -46,17 +64,34 @@ Options (the same names and defaults as the GitHub Action's inputs):
   --client-auth basic|post       client authentication (default: from the profile or discovery)
   --attempts N                   tries for a transient failure, 1 to 10 (default 4)
   --timeout-seconds N            limit for one attempt (default 15)
+  --check-claims true|false      check signature, iss, aud, calling app, exp, nbf (default true)
+  --expected-issuer URL          the issuer in Corgea (default: derived from the profile)
+  --expected-audience AUD        the audience in Corgea (default: derived from the profile)
+  --allowed-application-ids ID   an allowed application ID in Corgea (default: --client-id);
+                                 repeat the flag, or separate IDs with commas
+  --verify true|false            ask GET {corgea-url}/api/v1/verify to accept it (default true)
+  --corgea-url URL               the Corgea instance (default ${DEFAULT_CORGEA_URL})
   --client-secret-env NAME       variable holding the secret (default ${DEFAULT_SECRET_VARIABLE})
   --client-secret-stdin          read the secret from stdin instead
-  --format raw|env|json          raw: the token alone (default); env: NAME=value lines for the
-                                 token (--export-variable, default ${DEFAULT_EXPORT_VARIABLE}) and
-                                 CORGEA_URL (--corgea-url); json: every output of the action
+  --format raw|env|json          what stdout gets (default raw):
+                                   raw   the token alone
+                                   env   NAME=value lines: the token as --export-variable, and
+                                         CORGEA_URL; for a dotenv file or >> "$GITHUB_ENV",
+                                         never for eval
+                                   json  every output of the action
+  --export-variable NAME         the token's name in --format env (default ${DEFAULT_EXPORT_VARIABLE})
 
-Example:
-  export CORGEA_TOKEN="$(corgea-idp-auth token --tenant-id "$TENANT" --client-id "$CLIENT")"`,
+Exits 0 when the token passed every check; otherwise with the action's codes (2 input,
+3 metadata, 4 refused by the identity provider, 5 response, 6 network, 7 claim, 8 Corgea) and
+nothing on stdout.
 
-  async run(context: CommandContext): Promise<void> {
-    if (context.args.some((arg) => arg === '--client-secret' || arg.startsWith('--client-secret='))) {
+Example (assign first, then export: export NAME="$(…)" ends with export's status, 0, and hides
+a failed fetch):
+  CORGEA_TOKEN="$(corgea-idp-auth token --tenant-id "$TENANT" --client-id "$CLIENT")" || exit
+  export CORGEA_TOKEN`,
+
+  refuseCredentials(args) {
+    if (args.some((arg) => arg === '--client-secret' || arg.startsWith('--client-secret='))) {
       throw new InputError(
         '--client-secret',
         'a secret on the command line is visible to every process on the machine and lands in ' +
@@ -65,19 +100,33 @@ Example:
           'it with --client-secret-stdin.',
       );
     }
-    const read = readFlags(context.args, [...SETTING_FLAGS, 'client-secret-env', 'format'], [
-      'client-secret-stdin',
-    ]);
-    const format = parseFormat(read('format'));
-    const secret = await readSecret(read, context);
-    if (secret) context.protect(secret);
+  },
 
-    const settings = parseSettings((name) => {
-      if (name === 'client-secret') return secret;
-      if (name === 'export-variable') return read(name) || DEFAULT_EXPORT_VARIABLE;
-      return read(name);
+  async run(context: CommandContext): Promise<void> {
+    const read = readFlags(context.args, {
+      values: [...SETTING_FLAGS, 'client-secret-env', 'format'],
+      switches: ['client-secret-stdin'],
+      lists: ['allowed-application-ids'],
     });
-    const token = await fetchToken(settings, { log: context.log, protect: context.protect });
+    const format = parseFormat(read('format'));
+    for (const name of BOOLEAN_FLAGS) parseBooleanFlag(read, name);
+    const secret = await readSecret(read, context);
+    context.protect(secret);
+
+    const settings = parseSettings(
+      (name) => {
+        if (name === 'client-secret') return secret;
+        if (name === 'export-variable') return read(name) || DEFAULT_EXPORT_VARIABLE;
+        return read(name);
+      },
+      { applicationIds: { kind: 'flag', name: '--allowed-application-ids' } },
+    );
+    const token = await obtainToken(settings, {
+      log: context.log,
+      protect: context.protect,
+      transport: nodeTransport({ env: context.env, userAgent: 'corgea-idp-auth' }),
+    });
+    // Reached only when every enabled check passed: a refused token never reaches stdout.
     context.stdout(render(format, settings, token));
   },
 };
@@ -92,15 +141,37 @@ function parseFormat(value: string): Format {
   );
 }
 
-async function readSecret(read: (name: string) => string, context: CommandContext): Promise<string> {
+/** The action's rule for a boolean input, with a fix written for a command line. */
+function parseBooleanFlag(read: InputReader, name: (typeof BOOLEAN_FLAGS)[number]): void {
+  try {
+    parseBoolean(name, read(name), true);
+  } catch {
+    throw new InputError(
+      `--${name}`,
+      'expected true or false.',
+      `write --${name} true or --${name} false, or leave it out for true.`,
+    );
+  }
+}
+
+async function readSecret(read: InputReader, context: CommandContext): Promise<string> {
   if (read('client-secret-stdin')) {
     const text = (await context.readStdin()).replace(/\r?\n$/, '');
     if (!text) {
-      throw new InputError('--client-secret-stdin', 'stdin was empty.', 'pipe the secret into the command.');
+      throw new InputError(
+        '--client-secret-stdin',
+        'stdin was empty.',
+        'pipe the secret into the command.',
+      );
     }
     return text;
   }
-  const variable = read('client-secret-env') || DEFAULT_SECRET_VARIABLE;
+  const variable = variableName(
+    read('client-secret-env'),
+    '--client-secret-env',
+    DEFAULT_SECRET_VARIABLE,
+    'the client secret',
+  );
   const value = context.env[variable] ?? '';
   if (!value) {
     throw new InputError(

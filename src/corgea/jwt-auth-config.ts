@@ -1,3 +1,4 @@
+import { parseApplicationIds, type ApplicationIdSource } from '../application-ids.js';
 import { InputError } from '../errors.js';
 import { parseServiceUrl } from '../urls.js';
 
@@ -24,14 +25,14 @@ export interface JwtAuthConfigSources {
   readonly name: string;
   readonly issuer: string;
   readonly audience: string;
-  readonly allowedApplicationIds: string;
+  /** A flag or a variable: the fix for a malformed list depends on which. */
+  readonly allowedApplicationIds: ApplicationIdSource;
 }
 
 /**
  * Validates the values of a configuration to register: a name, an issuer that is an https URL
- * (plain http only on loopback), an audience and at least one application ID. The application
- * IDs may come as one text, one per line as Corgea's form takes them, or separated by commas;
- * blank lines, surrounding spaces and CRLF line ends are tolerated and duplicates dropped.
+ * (plain http only on loopback), an audience and at least one application ID, read by the
+ * project's one rule for such lists (`parseApplicationIds`: one per line or comma-separated).
  * Throws an `InputError` naming the source (flag or variable) of the value at fault.
  */
 export function parseJwtAuthConfigValues(
@@ -42,7 +43,7 @@ export function parseJwtAuthConfigValues(
     name: parseName(raw.name, sources.name),
     issuer: parseIssuer(raw.issuer, sources.issuer),
     audience: parseAudience(raw.audience, sources.audience),
-    allowedApplicationIds: parseApplicationIds(
+    allowedApplicationIds: parseAllowedApplicationIds(
       raw.allowedApplicationIds,
       sources.allowedApplicationIds,
     ),
@@ -98,29 +99,14 @@ function parseAudience(value: string, source: string): string {
   return audience;
 }
 
-/** Splits the application IDs as Corgea's form takes them (one per line) or comma-separated. */
-export function parseApplicationIds(value: string, source: string): readonly string[] {
-  const ids = [
-    ...new Set(
-      value
-        .split(/[\r\n,]+/)
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    ),
-  ];
+/** A configuration needs at least one allowed application ID: Corgea would accept no token. */
+function parseAllowedApplicationIds(value: string, source: ApplicationIdSource): readonly string[] {
+  const ids = parseApplicationIds(value, source);
   if (ids.length === 0) {
     throw new InputError(
-      source,
+      source.name,
       'expected at least one application ID, found none.',
-      `set ${source} to the client ID of each application allowed to call Corgea, one per line.`,
-    );
-  }
-  const spaced = ids.find((id) => /\s/.test(id));
-  if (spaced !== undefined) {
-    throw new InputError(
-      source,
-      `expected application IDs without spaces, found "${spaced}".`,
-      'put each application ID on its own line (or separate them with commas).',
+      `set ${source.name} to the client ID of each application allowed to call Corgea, one per line.`,
     );
   }
   return ids;

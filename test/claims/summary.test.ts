@@ -2,7 +2,7 @@ import { summaryMarkdown } from '../../action/summary.js';
 import { expectedConfiguration } from '../../src/claims/expected.js';
 import type { FetchedToken } from '../../src/fetch-token.js';
 import { entraProfile } from '../../src/profiles/entra.js';
-import { parseApplicationIds, parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings.js';
 import { CLIENT_ID, TENANT, V1_ISSUER, v1Claims } from './fixtures.js';
 
 const settings = parseSettings(
@@ -50,18 +50,5 @@ describe('the job summary', () => {
     const md = summaryMarkdown(settings, { token: fetched({ ...v1Claims, aud: 'a|b`c' }) });
     expect(md).toContain('| Audience (`aud`) | `a\\|b c` | not checked |');
     expect(md).not.toContain('Corgea verify');
-  });
-});
-
-describe('allowed-application-ids', () => {
-  it('takes one ID per line, tolerating blank lines, spaces and CRLF', () => {
-    expect(parseApplicationIds('\r\n  one \r\n\r\ntwo\n\n')).toEqual(['one', 'two']);
-    expect(parseApplicationIds(' \n \r\n')).toBeUndefined();
-  });
-
-  it('refuses IDs written on one line with commas', () => {
-    expect(() => parseApplicationIds('one, two')).toThrow(
-      'Input allowed-application-ids: expected one application ID per line, found "one, two".',
-    );
   });
 });

@@ -1,18 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 
-import {
-  differingFields,
-  parseApplicationIds,
-  parseJwtAuthConfigValues,
-} from '../../src/corgea/jwt-auth-config.js';
+import { differingFields, parseJwtAuthConfigValues } from '../../src/corgea/jwt-auth-config.js';
 import { InputError } from '../../src/errors.js';
 
 const sources = {
   name: '--name',
   issuer: '--issuer',
   audience: '--audience',
-  allowedApplicationIds: '--allowed-application-ids',
-};
+  allowedApplicationIds: { kind: 'flag', name: '--allowed-application-ids' },
+} as const;
 
 describe('parseJwtAuthConfigValues', () => {
   it('keeps the issuer exactly as written, trailing slash and all', () => {
@@ -71,23 +67,27 @@ describe('parseJwtAuthConfigValues', () => {
   });
 });
 
-describe('parseApplicationIds', () => {
-  it('splits on lines and commas, trims, drops blanks and duplicates', () => {
-    expect(parseApplicationIds(' a \r\n\r\nb,c ,\n a\n', 'IDS')).toEqual(['a', 'b', 'c']);
+describe('the allowed application IDs of a configuration', () => {
+  const raw = { name: 'ci', issuer: 'https://i.example', audience: 'a' };
+
+  it('are read by the shared list rule: lines and commas, trimmed, blanks and duplicates dropped', () => {
+    const values = parseJwtAuthConfigValues(
+      { ...raw, allowedApplicationIds: ' a \r\n\r\nb,c ,\n a\n' },
+      sources,
+    );
+
+    expect(values.allowedApplicationIds).toEqual(['a', 'b', 'c']);
   });
 
-  it('refuses an ID with a space inside, naming the source', () => {
-    const error = (() => {
-      try {
-        parseApplicationIds('app one', 'IDS');
-      } catch (e) {
-        return e;
-      }
-    })();
+  it('must hold at least one ID, the message naming the source', () => {
+    const variable = {
+      ...sources,
+      allowedApplicationIds: { kind: 'variable', name: 'IDS' },
+    } as const;
 
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).input).toBe('IDS');
-    expect((error as InputError).message).toContain('found "app one"');
+    expect(() =>
+      parseJwtAuthConfigValues({ ...raw, allowedApplicationIds: ' \r\n , ' }, variable),
+    ).toThrow(/^Input IDS: expected at least one application ID, found none\. Fix: set IDS to/);
   });
 });
 
