@@ -1,4 +1,4 @@
-import { matchNoProxy, selectProxy } from '../../src/http/proxy.js';
+import { matchNoProxy, proxyPasswords, selectProxy } from '../../src/http/proxy.js';
 
 const https = new URL('https://login.example.com/token');
 const http = new URL('http://login.example.com/token');
@@ -162,11 +162,37 @@ describe('matchNoProxy', () => {
 describe('proxy variables that are not usable', () => {
   test('a socks proxy is refused with an error naming the variable', () => {
     expect(() =>
-      selectProxy(new URL('https://login.example.com/'), { HTTPS_PROXY: 'socks5://127.0.0.1:1080' }),
+      selectProxy(new URL('https://login.example.com/'), {
+        HTTPS_PROXY: 'socks5://127.0.0.1:1080',
+      }),
     ).toThrow(expect.objectContaining({ code: 'ERR_INPUT', input: 'HTTPS_PROXY' }));
   });
 
   test('a * inside a longer NO_PROXY list is an ordinary entry, as in curl', () => {
     expect(matchNoProxy('login.example.com', 'internal.example, *')).toBeUndefined();
+  });
+});
+
+describe('proxyPasswords: what the transport sends as proxy credentials', () => {
+  test('reads a variable without a scheme as selectProxy does', () => {
+    const env = { HTTP_PROXY: 'alice:pw-1234@127.0.0.1:3128' };
+    expect(selectProxy(http, env).proxy?.url.password).toBe('pw-1234');
+    expect(proxyPasswords(env)).toEqual(['pw-1234']);
+  });
+
+  test('gives the password of every proxy variable, decoded and as written', () => {
+    expect(
+      proxyPasswords({
+        https_proxy: 'http://u:first%40pw@proxy:1',
+        ALL_PROXY: 'https://u:second@proxy:2',
+        NO_PROXY: '*',
+      }).sort(),
+    ).toEqual(['first%40pw', 'first@pw', 'second'].sort());
+  });
+
+  test('gives nothing for variables without a password or that are not URLs', () => {
+    expect(proxyPasswords({ HTTPS_PROXY: 'http://proxy:3128', http_proxy: 'http://[bad' })).toEqual(
+      [],
+    );
   });
 });

@@ -471,3 +471,63 @@ describe('requestToken: what goes on the wire', () => {
     expect(transport.requests[0]?.timeoutMs).toBe(15_000);
   });
 });
+
+describe('requestToken: fields that could carry commands or headers of their own', () => {
+  test.each([
+    ['a line feed and workflow commands', 'Bearer\n::set-output name=x::y\n::warning::fake'],
+    ['a carriage return', 'Bearer\r::stop-commands::end'],
+    ['a space', 'Bearer token'],
+    ['a colon', 'Bearer:x'],
+    ['an empty string', ''],
+    ['65 characters', 'B'.repeat(65)],
+  ])('a token_type with %s is a ResponseError that does not quote it', async (_, tokenType) => {
+    const outcome = await run([
+      json(200, { access_token: OPAQUE_TOKEN, token_type: tokenType, expires_in: 60 }),
+    ]);
+    expect(outcome.error).toBeInstanceOf(ResponseError);
+    const message = (outcome.error as ResponseError).message;
+    expect(message).toContain('has a token_type that is not a token type name');
+    expect(message).toContain(`found a string of ${tokenType.length} characters`);
+    if (tokenType) expect(message).not.toContain(tokenType);
+    expect(message).not.toMatch(/[\r\n]/);
+    expectNothingSecret(outcome, OPAQUE_TOKEN);
+  });
+
+  test.each(['Bearer', 'DPoP', 'N_A', 'urn.x-y~z+w/v'])(
+    'a token_type of the RFC 6749 name syntax, %s, is accepted',
+    async (tokenType) => {
+      const { result } = await run([
+        json(200, { access_token: OPAQUE_TOKEN, token_type: tokenType, expires_in: 60 }),
+      ]);
+      expect(result?.tokenType).toBe(tokenType);
+    },
+  );
+
+  test.each([
+    ['a line feed', 'abc.def\n::warning::fake'],
+    ['a space', 'abc def'],
+    ['a non-ASCII letter', 'abcdéf'],
+  ])('an access_token with %s is a ResponseError that does not quote it', async (_, token) => {
+    const outcome = await run([
+      json(200, { access_token: token, token_type: 'Bearer', expires_in: 60 }),
+    ]);
+    expect(outcome.error).toBeInstanceOf(ResponseError);
+    expect((outcome.error as ResponseError).message).toContain(
+      "has an access_token with characters outside RFC 6749's syntax",
+    );
+    expectNothingSecret(outcome, token, 'abc');
+    // Protected anyway, before the check: the runner masks it even though it is refused.
+    expect(outcome.protected).toContain(token);
+  });
+
+  test('a long expires_in string is described by its length, not cut and quoted', async () => {
+    const echoed = `${'9'.repeat(30)}${SECRET}`;
+    const outcome = await run([
+      json(200, { access_token: OPAQUE_TOKEN, token_type: 'Bearer', expires_in: echoed }),
+    ]);
+    expect((outcome.error as ResponseError).message).toContain(
+      `found a string of ${echoed.length} characters`,
+    );
+    expect((outcome.error as ResponseError).message).not.toContain(SECRET.slice(0, 4));
+  });
+});
