@@ -58,17 +58,17 @@ export async function fetchToken(
 ): Promise<FetchedToken> {
   const context = deps.context ?? requestContext(settings, deps);
   const profile = await resolveProfile(settings, context);
-  deps.log.info(
-    `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} for client ID ` +
-      `${settings.clientId} (client auth: ${profile.clientAuth}).`,
-  );
-
   // With client_secret_basic the secret travels as base64 of id:secret, which neither masking
   // nor redaction of the secret itself would recognise should a server or proxy echo it.
   if (profile.clientAuth === 'basic') {
     const header = basicAuthorization(settings.clientId, settings.clientSecret.reveal());
     deps.protect(header.replace(/^Basic /, ''));
   }
+
+  deps.log.info(
+    `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} for client ID ` +
+      `${settings.clientId} (client auth: ${profile.clientAuth}).`,
+  );
 
   const started = context.clock.now();
   const token = await requestToken(
