@@ -129,6 +129,23 @@ describe('the command line', () => {
     );
   });
 
+  it('writes the shell pattern that keeps a failed fetch visible, in the help and the examples', async () => {
+    const assignThenExport =
+      /CORGEA_TOKEN="\$\((node \S+|corgea-idp-auth) [^)]*\btoken\b[^)]*\)" \|\| exit\n\s*export CORGEA_TOKEN\n/;
+    const texts = {
+      'token --help': `${await help(['token', '--help'])}\n`,
+      'examples/gitlab-ci.yml': read('examples/gitlab-ci.yml'),
+      README: readme,
+    };
+    for (const [where, text] of Object.entries(texts)) {
+      expect({ where, pattern: assignThenExport.test(text) }).toEqual({ where, pattern: true });
+      // `export NAME="$(…)"` only where it is named as the pattern to avoid.
+      const exported = [...text.matchAll(/^.*export [A-Z_]+="\$\(.*$/gm)].map((m) => m[0]);
+      for (const line of exported)
+        expect({ where, line }).toEqual({ where, line: expect.stringMatching(/ends with/) });
+    }
+  });
+
   it('gives the exit codes of the error classes', () => {
     const headings = [...readme.matchAll(/^### .*\(exit (\d)\)$/gm)].map((m) => Number(m[1]));
     expect(new Set(headings)).toEqual(new Set([1, ...Object.values(EXIT_CODES)]));
@@ -200,6 +217,61 @@ describe('the examples', () => {
 });
 
 describe('troubleshooting', () => {
+  /** What the command line writes to stderr for `argv`, with its exit code. */
+  async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const code = await main(argv, { env: {}, stderr: (text) => (stderr += text) });
+    return { code, stderr };
+  }
+
+  it.each([
+    ['Unknown command "{name}".', ['tokn'], { name: 'tokn' }],
+    ['Input {flag}: is not an option of this command.', ['token', '--nope'], { flag: '--nope' }],
+    [
+      'Input {flag}: expected a value after it, found none.',
+      ['token', '--client-id'],
+      { flag: '--client-id' },
+    ],
+    [
+      'Input {flag}: expected a value after it, found another option.',
+      ['token', '--client-id', '--scope', 'x'],
+      { flag: '--client-id' },
+    ],
+    [
+      'Input {flag}: is a switch and takes no value; a value was given.',
+      ['token', '--client-secret-stdin=x'],
+      { flag: '--client-secret-stdin' },
+    ],
+    [
+      'Input arguments: found an argument that belongs to no option; it is not shown, since a value in the wrong place is often a secret.',
+      ['token', 'stray'],
+      {},
+    ],
+    [
+      'Input --client-secret-env: expected the name of an environment variable; the value given is not one and is not shown.',
+      ['token', '--tenant-id', 'contoso.com', '--client-id', 'a', '--client-secret-env', 'x y'],
+      {},
+    ],
+    ['Input --verify: expected true or false.', ['token', '--verify', 'yes'], {}],
+  ])(
+    'lists the command-line message %s as the command line says it, exit 2',
+    async (entry, argv, values) => {
+      expect(readme).toContain(`\`${entry}\``);
+      const { code, stderr } = await cli(argv);
+      expect(code).toBe(2);
+      const first = stderr
+        .split('\n')[0]!
+        .replace(/^error: /, '')
+        .replace(/ Fix: .*$/, '');
+      expect(first).toBe(
+        entry.replace(
+          /\{(\w+)\}/g,
+          (_, name: string) => values[name as keyof typeof values] ?? `{${name}}`,
+        ),
+      );
+    },
+  );
+
   it.each(Object.entries(LINES))('lists the diagnosis line %s by its exact text', (_id, line) => {
     expect(readme).toContain(`\`${line}\``);
   });
@@ -335,9 +407,9 @@ describe('troubleshooting', () => {
       { value: 'a b' },
     ],
     [
-      'Input allowed-application-ids: expected one application ID per line, found "{value}".',
-      { 'allowed-application-ids': 'a,b' },
-      { value: 'a,b' },
+      'Input {input}: expected application IDs without spaces inside, found "{value}".',
+      { 'allowed-application-ids': 'a,b c' },
+      { input: 'allowed-application-ids', value: 'b c' },
     ],
   ];
   const valid: Record<string, string> = {

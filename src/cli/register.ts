@@ -46,9 +46,9 @@ Options (each falls back to the variable named on its right):
   --name NAME                    the configuration's name            ${VARIABLES.name}
   --issuer URL                   iss exactly as tokens carry it      ${VARIABLES.issuer}
   --audience AUD                 aud of the tokens                   ${VARIABLES.audience}
-  --allowed-application-ids IDS  client IDs allowed to call: repeat  ${VARIABLES['allowed-application-ids']}
-                                 the flag, or separate IDs with
-                                 commas (the variable: one a line)
+  --allowed-application-ids IDS  client IDs allowed to call, one per ${VARIABLES['allowed-application-ids']}
+                                 line or comma-separated; the flag
+                                 may be repeated
   --corgea-url URL               default ${DEFAULT_CORGEA_URL}       ${VARIABLES['corgea-url']}
 
 ${ENVIRONMENT_HELP}`,
