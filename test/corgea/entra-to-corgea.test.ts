@@ -73,7 +73,18 @@ async function registerFetchVerify(target: CorgeaStandIn, clientId: string, vers
   expect(registered).toMatchObject({ code: 0, stdout: expect.stringMatching(/^created /) });
 
   const fetched = await cli(
-    ['token', '--tenant-id', TENANT, '--client-id', clientId, '--authority-host', entra.authority],
+    // Corgea is asked below, directly, so that its refusal can be seen.
+    [
+      'token',
+      '--tenant-id',
+      TENANT,
+      '--client-id',
+      clientId,
+      '--authority-host',
+      entra.authority,
+      '--verify',
+      'false',
+    ],
     { CORGEA_CLIENT_SECRET: SECRET },
   );
   expect(fetched.code).toBe(0);

@@ -326,6 +326,9 @@ describe('the command line against the Entra stand-in', () => {
         entra.authority,
         '--format',
         'env',
+        // No Corgea here: the token command would otherwise ask the default Corgea URL.
+        '--verify',
+        'false',
       ],
       { CORGEA_CLIENT_SECRET: SECRET },
     );

@@ -211,6 +211,9 @@ describe('the command line against oidc-provider', () => {
         PEER_SCOPE,
         '--format',
         'json',
+        // No Corgea here: the token command would otherwise ask the default Corgea URL.
+        '--verify',
+        'false',
       ],
       { CORGEA_CLIENT_SECRET: PEER_CLIENTS.basic.clientSecret },
     );
@@ -237,6 +240,8 @@ describe('the command line against oidc-provider', () => {
         '--client-id',
         PEER_CLIENTS.post.clientId,
         '--client-secret-stdin',
+        '--verify',
+        'false',
       ],
       {
         env: {},

@@ -168,6 +168,11 @@ describe('https targets through a CONNECT tunnel', () => {
         secure.authority,
         '--client-id',
         APP,
+        // The fetch alone, so that one tunnel carries one request.
+        '--check-claims',
+        'false',
+        '--verify',
+        'false',
       ],
       {
         env: {
