@@ -70,7 +70,7 @@ export function findMismatches(
     if (!audiences.includes(expected.audience)) {
       mismatches.push({
         claim: 'aud',
-        found: audiences.length ? audiences.map(quote).join(', ') : '(absent)',
+        found: audiences.length ? listed(audiences) : '(absent)',
         expected: quote(expected.audience),
         ...audienceCause(audiences, expected.audience),
       });
@@ -155,6 +155,14 @@ export function audienceList(aud: unknown): string[] {
   if (typeof aud === 'string') return [aud];
   if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
   return [];
+}
+
+/** The first audiences, quoted, and how many more: a token may carry any number of them. */
+const MAX_LISTED = 10;
+function listed(audiences: readonly string[]): string {
+  const shown = audiences.slice(0, MAX_LISTED).map(quote).join(', ');
+  const more = audiences.length - MAX_LISTED;
+  return more > 0 ? `${shown} and ${more} more` : shown;
 }
 
 /** How a time claim that is not a NumericDate looks, without quoting a long value. */

@@ -2,7 +2,11 @@ import type { ExpectedConfiguration } from '../claims/expected.js';
 import { CorgeaError } from '../errors.js';
 import { sendWithRetries, type RequestContext } from '../http/get-json.js';
 import { audienceText } from '../jwt-payload.js';
+import { cut } from '../secret.js';
 import { corgeaApiBase, corgeaCredentialHeader } from './credential-header.js';
+
+/** The longest claim value quoted in a refusal, in characters. */
+const MAX_CLAIM_TEXT = 1000;
 
 /** What is known about the token when Corgea is asked, for the diagnosis of a refusal. */
 export interface VerifyFacts {
@@ -99,8 +103,11 @@ function refusal(status: number, where: string, facts: VerifyFacts): string {
   }
   const claim = expected?.applicationIdClaim ?? 'appid';
   const value = (name: string) =>
-    typeof payload[name] === 'string' ? `"${payload[name] as string}"` : '(absent)';
-  const aud = audienceText(payload['aud']);
+    typeof payload[name] === 'string'
+      ? `"${cut(payload[name] as string, MAX_CLAIM_TEXT)}"`
+      : '(absent)';
+  // Claim values are identifiers, not secrets, but a token may carry any number of audiences.
+  const aud = cut(audienceText(payload['aud']), MAX_CLAIM_TEXT);
   const carries =
     `The token carries iss ${value('iss')}, aud ${aud ? `"${aud}"` : '(absent)'} and ${claim} ` +
     `${value(claim)}.`;

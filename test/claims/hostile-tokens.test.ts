@@ -6,7 +6,8 @@
 import { FlattenedSign } from 'jose';
 
 import { checkClaims } from '../../src/claims/check-claims.js';
-import { ClaimError } from '../../src/errors.js';
+import { verifyWithCorgea } from '../../src/corgea/verify.js';
+import { ClaimError, CorgeaError } from '../../src/errors.js';
 import { resolveProfile } from '../../src/profiles/profile.js';
 import {
   V1_KEYS,
@@ -75,5 +76,38 @@ describe('checkClaims refuses tokens it cannot read the way Corgea does', () => 
     const error = await outcome(await mint(key, { ...v1Claims, exp: '9999999999' }));
     expect((error as ClaimError).claim).toBe('exp');
     expect((error as ClaimError).message).toContain('Claim exp: found a string, "9999999999"');
+  });
+});
+
+describe('a token with 100,000 audiences gives messages of a readable size', () => {
+  const aud = Array.from({ length: 100_000 }, (_, i) => `api://audience-${i}`);
+
+  it('the aud mismatch lists ten audiences and counts the rest', async () => {
+    const error = await outcome(await mint(key, { ...v1Claims, aud }));
+    expect((error as ClaimError).claim).toBe('aud');
+    expect((error as ClaimError).message).toContain(
+      '"api://audience-8", "api://audience-9" and 99990 more, expected',
+    );
+    expect((error as ClaimError).message.length).toBeLessThan(2000);
+  });
+
+  it("Corgea's refusal quotes at most 1,000 characters of the audience", async () => {
+    const token = await mint(key, { ...v1Claims, aud });
+    const transport = async () => ({ status: 401, headers: {}, body: '{"status":"error"}' });
+    const error = await verifyWithCorgea(
+      token,
+      new URL('https://corgea.example'),
+      contextFor(transport),
+      {
+        payload: { ...v1Claims, aud },
+        expected: undefined,
+        claimsChecked: true,
+      },
+    ).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(CorgeaError);
+    expect((error as CorgeaError).message).toMatch(
+      /aud "api:\/\/audience-0,.*… \(\d+ more characters\)"/,
+    );
+    expect((error as CorgeaError).message.length).toBeLessThan(3000);
   });
 });
