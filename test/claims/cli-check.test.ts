@@ -98,6 +98,28 @@ describe('corgea-idp-auth check', () => {
     expect(err).toContain('expected one of "other-app", "third-app"');
   });
 
+  it('takes comma-separated IDs in one --allowed-application-ids as the same list', async () => {
+    const token = await mint(key, v1());
+    const { code, err } = await runCheck(
+      ['--allowed-application-ids', ' other-app ,third-app,other-app'],
+      { CORGEA_TOKEN: token },
+    );
+    expect(code).toBe(7);
+    expect(err).toContain('expected one of "other-app", "third-app"');
+  });
+
+  it('refuses an application ID with a space inside, with a fix for the flag, exit 2', async () => {
+    const { code, err } = await runCheck(['--allowed-application-ids', 'other app'], {
+      CORGEA_TOKEN: 'not read',
+    });
+    expect(code).toBe(2);
+    expect(err).toContain(
+      'error: Input --allowed-application-ids: expected application IDs without spaces inside, ' +
+        'found "other app". Fix: repeat --allowed-application-ids for each application ID, or ' +
+        'separate them with commas.',
+    );
+  });
+
   it('refuses a token given as a flag, exit 2', async () => {
     const { code, err } = await runCheck(['--token', 'eyJ.abc.def'], {});
     expect(code).toBe(2);

@@ -109,6 +109,45 @@ describe('corgea-idp-auth register', () => {
     expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
   });
 
+  it('takes --allowed-application-ids repeated, commas inside, as one list', async () => {
+    const result = await run(
+      [
+        'register',
+        '--allowed-application-ids',
+        `${APP}, app-two`,
+        '--allowed-application-ids=app-three',
+      ],
+      provisionerEnv(standIn),
+    );
+
+    expect(result.code).toBe(0);
+    expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
+  });
+
+  it('refuses an ID with a space inside with the fix for where it came from, no YAML hint', async () => {
+    const fromVariable = await run(
+      ['register'],
+      provisionerEnv(standIn, { CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `${APP}\napp two` }),
+    );
+    const fromFlag = await run(
+      ['register', '--allowed-application-ids', 'app two'],
+      provisionerEnv(standIn),
+    );
+
+    expect(fromVariable.code).toBe(2);
+    expect(fromVariable.stderr).toContain(
+      'Input CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: expected application IDs without spaces inside, ' +
+        'found "app two". Fix: put each application ID of CORGEA_CONFIG_ALLOWED_APPLICATION_IDS on ' +
+        'its own line, or separate them with commas.',
+    );
+    expect(fromFlag.code).toBe(2);
+    expect(fromFlag.stderr).toContain(
+      'Fix: repeat --allowed-application-ids for each application ID, or separate them with commas.',
+    );
+    expect(fromVariable.stderr + fromFlag.stderr).not.toContain('YAML');
+    expect(standIn.requests).toEqual([]);
+  });
+
   it('prefers a flag over its variable', async () => {
     const result = await run(['register', '--name', 'from-flag'], provisionerEnv(standIn));
 
