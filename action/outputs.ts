@@ -29,5 +29,11 @@ export function writeOutputs(settings: Settings, token: FetchedToken): void {
     exportVariable(settings.exportVariable, token.accessToken);
     exportVariable('CORGEA_URL', settings.corgeaUrl.href.replace(/\/+$/, ''));
     info(`Exported the token as ${settings.exportVariable} and CORGEA_URL for the next steps.`);
+  } else {
+    info(
+      settings.outputToken
+        ? 'Not exported (export-variable is empty): later steps read the token output.'
+        : 'Not exported (export-variable is empty) and no token output (output-token is false).',
+    );
   }
 }

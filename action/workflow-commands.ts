@@ -108,15 +108,27 @@ function writable(file: string): boolean {
 }
 
 /**
- * Appends `name<<DELIMITER`, the value and the delimiter to the file the runner names. The
- * delimiter is random, so that no value, however hostile, can end the block early.
+ * Appends `name<<DELIMITER`, the value and the delimiter to the file the runner names, with a
+ * delimiter that does not occur in the value, so that no value, however hostile, can end its
+ * block early.
  */
 function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_ENV', name: string, value: string): void {
   requireFileCommands([variable]);
-  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`;
+  const delimiter = delimiterFor(value);
   appendFileSync(
     process.env[variable] as string,
     `${name}<<${delimiter}\n${value}\n${delimiter}\n`,
     'utf8',
   );
+}
+
+/**
+ * The check against the value is what makes the delimiter safe; the random part only spares the
+ * loop a second turn. (A UUID from webcrypto would cost more start-up than all of this file.)
+ */
+function delimiterFor(value: string): string {
+  for (;;) {
+    const delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    if (!value.includes(delimiter)) return delimiter;
+  }
 }

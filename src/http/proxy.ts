@@ -68,14 +68,19 @@ export function proxyPasswords(env: Env = process.env): string[] {
   for (const variable of PROXY_VARIABLES) {
     const raw = env[variable];
     if (!raw) continue;
-    let password: string;
+    let parsed: URL;
     try {
-      password = parseProxyUrl(variable, raw).password;
+      parsed = parseProxyUrl(variable, raw);
     } catch {
       continue;
     }
+    const password = parsed.password;
     if (!password) continue;
     passwords.add(password);
+    // The transport sends the pair base64-encoded in Proxy-Authorization; an echo of that
+    // header must be caught as well.
+    const user = safeDecode(parsed.username);
+    passwords.add(Buffer.from(`${user}:${safeDecode(password)}`).toString('base64'));
     try {
       passwords.add(decodeURIComponent(password));
     } catch {
@@ -83,6 +88,14 @@ export function proxyPasswords(env: Env = process.env): string[] {
     }
   }
   return [...passwords];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** A proxy variable's value as a URL; a value without a scheme is an http proxy, as in curl. */

@@ -1,4 +1,5 @@
 import { matchNoProxy, proxyPasswords, selectProxy } from '../../src/http/proxy.js';
+import { proxyAuthorization } from '../../src/http/transport.js';
 
 const https = new URL('https://login.example.com/token');
 const http = new URL('http://login.example.com/token');
@@ -177,7 +178,14 @@ describe('proxyPasswords: what the transport sends as proxy credentials', () => 
   test('reads a variable without a scheme as selectProxy does', () => {
     const env = { HTTP_PROXY: 'alice:pw-1234@127.0.0.1:3128' };
     expect(selectProxy(http, env).proxy?.url.password).toBe('pw-1234');
-    expect(proxyPasswords(env)).toEqual(['pw-1234']);
+    expect(proxyPasswords(env)).toContain('pw-1234');
+  });
+
+  test('includes the Proxy-Authorization credential the transport sends, base64 of user:password', () => {
+    const env = { HTTPS_PROXY: 'http://alice:pw%2F1234@127.0.0.1:3128' };
+    const sent = proxyAuthorization(new URL(env.HTTPS_PROXY))['Proxy-Authorization'];
+    expect(sent).toBe(`Basic ${Buffer.from('alice:pw/1234').toString('base64')}`);
+    expect(proxyPasswords(env)).toContain(sent?.slice('Basic '.length));
   });
 
   test('gives the password of every proxy variable, decoded and as written', () => {
@@ -187,7 +195,15 @@ describe('proxyPasswords: what the transport sends as proxy credentials', () => 
         ALL_PROXY: 'https://u:second@proxy:2',
         NO_PROXY: '*',
       }).sort(),
-    ).toEqual(['first%40pw', 'first@pw', 'second'].sort());
+    ).toEqual(
+      [
+        'first%40pw',
+        'first@pw',
+        'second',
+        Buffer.from('u:first@pw').toString('base64'),
+        Buffer.from('u:second').toString('base64'),
+      ].sort(),
+    );
   });
 
   test('gives nothing for variables without a password or that are not URLs', () => {

@@ -92,7 +92,23 @@ describe('requireFileCommands: every file a write needs, checked before the firs
     process.env['GITHUB_OUTPUT'] = output;
     setOutput('issuer', 'https://idp.example');
     expect(await readFile(output, 'utf8')).toMatch(
-      /^issuer<<(ghadelimiter_[0-9a-f-]+)\nhttps:\/\/idp\.example\n\1\n$/,
+      /^issuer<<(ghadelimiter_[0-9a-z]+)\nhttps:\/\/idp\.example\n\1\n$/,
     );
+  });
+});
+
+describe('file-command delimiters', () => {
+  test('never occur in the value they close, however the value is made', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'delimiter-'));
+    const output = path.join(dir, 'output');
+    await writeFile(output, '');
+    process.env['GITHUB_OUTPUT'] = output;
+    const hostile = `x\nghadelimiter_\nother<<ghadelimiter_\ny`;
+    setOutput('issuer', hostile);
+    const text = await readFile(output, 'utf8');
+    const delimiter = text.slice('issuer<<'.length, text.indexOf('\n'));
+    expect(text).toBe(`issuer<<${delimiter}\n${hostile}\n${delimiter}\n`);
+    expect(hostile.includes(delimiter)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
   });
 });
