@@ -4,6 +4,7 @@
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
+import { basicAuthorization } from '../../src/credentials/client-secret.js';
 import { main } from '../../src/cli/main.js';
 import { OAuthError } from '../../src/errors.js';
 import { fetchToken } from '../../src/fetch-token.js';
@@ -49,7 +50,9 @@ describe('the generic OIDC profile against oidc-provider', () => {
     );
 
     expect(token.profile.tokenEndpoint.href).toBe(peer.plain.tokenEndpoint);
-    expect(protected_).toEqual([token.accessToken]);
+    // The Basic credential (it carries the secret) before the request, the token on arrival.
+    const basic = basicAuthorization(PEER_CLIENTS.basic.clientId, PEER_CLIENTS.basic.clientSecret);
+    expect(protected_).toEqual([basic.slice('Basic '.length), token.accessToken]);
     const payload = await verified(token.accessToken);
     expect(payload.iss).toBe(peer.plain.issuer);
     expect(payload.aud).toBe(peer.plain.defaultAudience);
