@@ -1,6 +1,6 @@
 import { CorgeaAuthError, NetworkError } from '../src/errors.js';
 import { proxyPasswords } from '../src/http/proxy.js';
-import { redact } from '../src/secret.js';
+import { MAX_MESSAGE_LENGTH, redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 import type { RunFacts } from './summary.js';
 import * as runner from './workflow-commands.js';
@@ -36,7 +36,8 @@ export async function run(): Promise<void> {
       }
     }
   } catch (error) {
-    runner.fail(redact(await withDiagnosis(failureMessage(error), error), secrets));
+    const message = await withDiagnosis(failureMessage(error), error);
+    runner.fail(redact(message, secrets, { maxLength: MAX_MESSAGE_LENGTH }));
   }
 }
 

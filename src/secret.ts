@@ -30,6 +30,12 @@ export class Secret {
   }
 }
 
+/**
+ * The longest failure message the action or the command line prints, after redaction: an
+ * outside party's text inside it (an error description, a claim) could otherwise be any size.
+ */
+export const MAX_MESSAGE_LENGTH = 4000;
+
 /** How `redact` may shorten its result. */
 export interface RedactOptions {
   /**

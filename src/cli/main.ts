@@ -1,7 +1,8 @@
 import { CorgeaAuthError, InputError, NetworkError } from '../errors.js';
 import { proxyPasswords } from '../http/proxy.js';
 import type { Logger } from '../log.js';
-import { redact } from '../secret.js';
+import { oneLine } from '../one-line.js';
+import { MAX_MESSAGE_LENGTH, redact } from '../secret.js';
 import { closest } from './did-you-mean.js';
 import { ARGUMENTS_INPUT } from './flags.js';
 
@@ -96,19 +97,25 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
 
   async function fail(error: unknown, command: Command): Promise<number> {
     if (error instanceof CorgeaAuthError) {
-      err(`error: ${error.message}`);
+      err(redact(`error: ${error.message}`, secrets, { maxLength: MAX_MESSAGE_LENGTH }));
       if (error instanceof NetworkError) {
         // Loaded only after a failure below HTTP: a healthy run never pays for it. The
         // environment is the process's, as the transport's was.
         const { diagnoseFailure } = await import('../diagnose/diagnose-failure.js');
         const diagnosis = await diagnoseFailure(error).catch(() => undefined);
-        if (diagnosis) err(diagnosis);
+        // Its lines quote certificate names, which their issuer chose: one line each, inert.
+        if (diagnosis) err(diagnosis.split('\n').map(oneLine).join('\n'));
       }
       const aboutArguments = error instanceof InputError && isArgumentInput(error.input);
       if (aboutArguments) err(`\n${command.usage}`);
       return error.exitCode;
     }
-    err(`error: Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+    const text = error instanceof Error ? error.message : String(error);
+    err(
+      redact(`error: Unexpected failure: ${oneLine(text)}`, secrets, {
+        maxLength: MAX_MESSAGE_LENGTH,
+      }),
+    );
     if (debugOn && error instanceof Error && error.stack) err(error.stack);
     return 1;
   }
