@@ -55,10 +55,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const writeErr = options.stderr ?? ((text: string) => process.stderr.write(text));
   const err = (text: string) => writeErr(`${redact(text, secrets)}\n`);
   const debugOn = env['CORGEA_AUTH_DEBUG'] === '1' || env['RUNNER_DEBUG'] === '1';
+  // Progress lines can quote what a server sent (a claim, a host name): one line each, inert.
   const log: Logger = {
-    info: (message) => err(message),
-    warning: (message) => err(`warning: ${message}`),
-    debug: (message) => (debugOn ? err(`debug: ${message}`) : undefined),
+    info: (message) => err(oneLine(message)),
+    warning: (message) => err(`warning: ${oneLine(message)}`),
+    debug: (message) => (debugOn ? err(`debug: ${oneLine(message)}`) : undefined),
   };
 
   // Before anything else runs: a proxy password that a server echoes must not reach stderr.
