@@ -19,7 +19,10 @@ export interface IssuerMetadata {
  * The document's `issuer` must equal the given issuer exactly, as both specifications require:
  * a mismatch means tokens will carry another `iss` than the one configured in Corgea.
  */
-export function discoverIssuer(issuerText: string, context: RequestContext): Promise<IssuerMetadata> {
+export function discoverIssuer(
+  issuerText: string,
+  context: RequestContext,
+): Promise<IssuerMetadata> {
   const cached = context.metadata?.get(issuerText);
   if (cached) return cached;
   const pending = readIssuerMetadata(issuerText, context);
@@ -31,7 +34,10 @@ export function discoverIssuer(issuerText: string, context: RequestContext): Pro
   return pending;
 }
 
-async function readIssuerMetadata(issuerText: string, context: RequestContext): Promise<IssuerMetadata> {
+async function readIssuerMetadata(
+  issuerText: string,
+  context: RequestContext,
+): Promise<IssuerMetadata> {
   const issuer = new URL(issuerText);
   const path = issuer.pathname.replace(/\/+$/, '');
   const locations = [

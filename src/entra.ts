@@ -46,7 +46,9 @@ export function entraIssuer(
 }
 
 /** The version a token says it is (`ver`), or undefined when the claim is missing or unknown. */
-export function entraTokenVersion(payload: Readonly<Record<string, unknown>>): EntraTokenVersion | undefined {
+export function entraTokenVersion(
+  payload: Readonly<Record<string, unknown>>,
+): EntraTokenVersion | undefined {
   if (payload['ver'] === '1.0') return 1;
   if (payload['ver'] === '2.0') return 2;
   return undefined;
@@ -72,13 +74,22 @@ export function entraAudience(
 }
 
 /** The metadata document for tokens of `version`. */
-export function entraMetadataUrl(authorityHost: URL | string, tenant: string, version: EntraTokenVersion): URL {
-  const path = version === 1 ? '.well-known/openid-configuration' : 'v2.0/.well-known/openid-configuration';
+export function entraMetadataUrl(
+  authorityHost: URL | string,
+  tenant: string,
+  version: EntraTokenVersion,
+): URL {
+  const path =
+    version === 1 ? '.well-known/openid-configuration' : 'v2.0/.well-known/openid-configuration';
   return joinUrl(authorityHost, `${encodeURIComponent(tenant)}/${path}`);
 }
 
 /** The key set that signs tokens of `version`. */
-export function entraKeysUrl(authorityHost: URL | string, tenant: string, version: EntraTokenVersion): URL {
+export function entraKeysUrl(
+  authorityHost: URL | string,
+  tenant: string,
+  version: EntraTokenVersion,
+): URL {
   const path = version === 1 ? 'discovery/keys' : 'discovery/v2.0/keys';
   return joinUrl(authorityHost, `${encodeURIComponent(tenant)}/${path}`);
 }

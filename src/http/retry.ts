@@ -40,7 +40,9 @@ export function classifyResponse(response: HttpResponse, now: number): Verdict {
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(response.headers['retry-after'], now);
     const reason = `status ${status}`;
-    return retryAfterMs === undefined ? { kind: 'retry', reason } : { kind: 'retry', reason, retryAfterMs };
+    return retryAfterMs === undefined
+      ? { kind: 'retry', reason }
+      : { kind: 'retry', reason, retryAfterMs };
   }
   return { kind: 'final' };
 }
@@ -118,7 +120,8 @@ export async function withRetries<T>(
     if (verdict.kind !== 'retry' || n >= options.attempts) return { outcome, attempts: n };
 
     const jitter = backoffDelay(n, policy, options.clock.random);
-    const delayMs = verdict.retryAfterMs === undefined ? jitter : Math.max(verdict.retryAfterMs, jitter);
+    const delayMs =
+      verdict.retryAfterMs === undefined ? jitter : Math.max(verdict.retryAfterMs, jitter);
     if (delayMs > policy.maxRetryAfterMs) return { outcome, attempts: n };
     options.onRetry?.({ attempt: n, reason: verdict.reason, delayMs });
     await options.clock.sleep(delayMs);

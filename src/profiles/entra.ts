@@ -9,7 +9,8 @@ import type { Profile } from './profile.js';
 export function entraProfile(settings: CheckSettings): Profile {
   return {
     provider: 'entra',
-    tokenEndpoint: settings.tokenUrl ?? entraTokenUrl(settings.authorityHost, settings.tenantId ?? ''),
+    tokenEndpoint:
+      settings.tokenUrl ?? entraTokenUrl(settings.authorityHost, settings.tenantId ?? ''),
     clientAuth: settings.clientAuth ?? 'post',
     issuer: undefined,
     applicationIdClaim: (payload) => entraApplicationIdClaim(entraTokenVersion(payload) ?? 1),

@@ -12,7 +12,10 @@ const APPLICATION_ID_CLAIMS = ['client_id', 'azp', 'cid', 'appid'] as const;
  * come from its metadata unless `token-url` and `client-auth` say otherwise; with both given,
  * no discovery request is made.
  */
-export async function oidcProfile(settings: CheckSettings, context: RequestContext): Promise<Profile> {
+export async function oidcProfile(
+  settings: CheckSettings,
+  context: RequestContext,
+): Promise<Profile> {
   const issuer = settings.issuer ?? '';
   const shared = {
     provider: 'oidc' as const,
@@ -36,7 +39,10 @@ export async function oidcProfile(settings: CheckSettings, context: RequestConte
  * Picks the secret-based method the server supports, preferring HTTP Basic. RFC 8414: when the
  * server lists no methods, `client_secret_basic` is the default.
  */
-export function chooseClientAuth(methods: readonly string[] | undefined, issuer: string): ClientAuth {
+export function chooseClientAuth(
+  methods: readonly string[] | undefined,
+  issuer: string,
+): ClientAuth {
   if (!methods || methods.length === 0 || methods.includes('client_secret_basic')) return 'basic';
   if (methods.includes('client_secret_post')) return 'post';
   throw new DiscoveryError(

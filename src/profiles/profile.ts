@@ -22,7 +22,10 @@ export interface Profile {
 }
 
 /** Builds the profile for the settings' provider; only `oidc` makes a request (discovery). */
-export async function resolveProfile(settings: CheckSettings, context: RequestContext): Promise<Profile> {
+export async function resolveProfile(
+  settings: CheckSettings,
+  context: RequestContext,
+): Promise<Profile> {
   switch (settings.provider) {
     case 'entra':
       return entraProfile(settings);

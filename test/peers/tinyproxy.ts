@@ -14,7 +14,7 @@ import { requireProgram } from '../support/programs.js';
 
 /** Where tinyproxy is; `.ci/run` installs it, a developer machine may not have it. */
 export function tinyproxyBinary(): string {
-  return requireProgram('tinyproxy', 'install Debian\'s package (apt-get install tinyproxy).');
+  return requireProgram('tinyproxy', "install Debian's package (apt-get install tinyproxy).");
 }
 
 export interface TinyproxyOptions {
