@@ -1,19 +1,12 @@
 import * as core from '@actions/core';
 
-import type { ExpectedConfiguration } from '../src/claims/expected.js';
-import type { Mismatch } from '../src/claims/mismatches.js';
 import type { FetchedToken } from '../src/fetch-token.js';
+import type { ObtainFacts } from '../src/obtain-token.js';
 import { cut } from '../src/secret.js';
 import type { Settings } from '../src/settings.js';
 
-/** What the run learnt, as far as it got; the summary shows what is known and nothing secret. */
-export interface RunFacts {
-  token?: FetchedToken;
-  /** Set when the claim check ran: the expectation, and what differed (empty when it passed). */
-  check?: { readonly expected: ExpectedConfiguration; readonly mismatches: readonly Mismatch[] };
-  /** undefined: not asked; true: Corgea accepted the token; false: it refused. */
-  corgeaAccepted?: boolean;
-}
+/** What the run learnt, as far as it got: the facts `obtainToken` fills in as it goes. */
+export type RunFacts = ObtainFacts;
 
 /**
  * The job summary: which identity provider, endpoint host and client, the token's version,
