@@ -4,14 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { REPO_ROOT, runAction, spawnAndWait, type ActionRun } from '../e2e/runner.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
-import {
-  closedPort,
-  makeCertificates,
-  startTinyproxy,
-  startTlsServer,
-  stopAll,
-  type Certificates,
-} from './loopback.js';
+import { makeCertificates, type Certificates } from '../support/tls.js';
+import { closedPort, startProxy, startTlsServer, stopAll } from './loopback.js';
 
 // Runs the bundles as built (`npm run build` first). runAction preloads test/e2e/loopback-only.cjs,
 // so the `.invalid` host below fails as a name that does not exist without any DNS query.
@@ -50,10 +44,13 @@ function expectFailedWithoutLeaks(run: ActionRun): void {
 }
 
 let certs: Certificates;
-beforeAll(() => {
-  certs = makeCertificates();
+beforeAll(async () => {
+  certs = await makeCertificates();
 });
-afterAll(stopAll);
+afterAll(async () => {
+  await stopAll();
+  await certs?.remove();
+});
 
 describe('the action bundle ends a failed step with the connectivity diagnosis', () => {
   it('for a host that does not resolve', async () => {
@@ -79,7 +76,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
 
   it('for a proxy that refuses CONNECT to the target, naming the variable', async () => {
     const target = await startTlsServer(certs.localhost);
-    const proxy = await startTinyproxy([443]);
+    const proxy = await startProxy([443]);
     const run = await runAgainst(`https://127.0.0.1:${target}`, {
       HTTPS_PROXY: `http://ci-user:proxy-pass-5521@127.0.0.1:${proxy}`,
       NO_PROXY: 'localhost',
@@ -96,7 +93,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
   it('for an expired certificate from a CA the runner was told to trust', async () => {
     const port = await startTlsServer(certs.expired);
     const run = await runAgainst(`https://localhost:${port}`, {
-      NODE_EXTRA_CA_CERTS: certs.ca.certFile,
+      NODE_EXTRA_CA_CERTS: certs.ca.certPath,
     });
     expectFailedWithoutLeaks(run);
     expect(failure(run)).toMatch(
@@ -108,7 +105,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
   it('for a certificate issued to another host name', async () => {
     const port = await startTlsServer(certs.otherHost);
     const run = await runAgainst(`https://127.0.0.1:${port}`, {
-      NODE_EXTRA_CA_CERTS: certs.ca.certFile,
+      NODE_EXTRA_CA_CERTS: certs.ca.certPath,
     });
     expectFailedWithoutLeaks(run);
     expect(failure(run)).toContain(

@@ -4,16 +4,15 @@ import { diagnoseFailure } from '../../src/diagnose/diagnose-failure.js';
 import { nodeProbes, type Lookup } from '../../src/diagnose/node-probes.js';
 import { NetworkError } from '../../src/errors.js';
 import { nodeTransport } from '../../src/http/transport.js';
+import { makeCertificates, type Certificates } from '../support/tls.js';
 import {
   closedPort,
-  makeCertificates,
   startPlainHttpServer,
   startCountingTlsServer,
   startSilentServer,
-  startTinyproxy,
+  startProxy,
   startTlsServer,
   stopAll,
-  type Certificates,
 } from './loopback.js';
 
 const TIMEOUT_MS = 1500;
@@ -45,10 +44,13 @@ async function diagnosisOf(error: NetworkError, env: Record<string, string> = {}
 }
 
 let certs: Certificates;
-beforeAll(() => {
-  certs = makeCertificates();
+beforeAll(async () => {
+  certs = await makeCertificates();
 });
-afterAll(stopAll);
+afterAll(async () => {
+  await stopAll();
+  await certs?.remove();
+});
 
 describe('connectivity diagnosis against loopback peers', () => {
   it('reports a refused port after the request to it failed', async () => {
@@ -125,7 +127,7 @@ describe('connectivity diagnosis against loopback peers', () => {
 describe('connectivity diagnosis through tinyproxy', () => {
   it('names the proxy variable and a CONNECT the proxy refuses for the target port', async () => {
     const target = await startTlsServer(certs.localhost);
-    const proxy = await startTinyproxy([443]);
+    const proxy = await startProxy([443]);
     const env = { HTTPS_PROXY: `http://127.0.0.1:${proxy}`, NO_PROXY: 'localhost,.internal' };
     const error = await failingRequest(`https://127.0.0.1:${target}/`, env);
     expect(error.stage).toBe('proxy');
@@ -141,7 +143,7 @@ describe('connectivity diagnosis through tinyproxy', () => {
 
   it('goes through a tunnel the proxy accepts and checks TLS with the target behind it', async () => {
     const target = await startTlsServer(certs.selfSigned);
-    const proxy = await startTinyproxy([target]);
+    const proxy = await startProxy([target]);
     const env = { https_proxy: `http://127.0.0.1:${proxy}` };
     const text = await diagnosisOf(await failingRequest(`https://127.0.0.1:${target}/`, env), env);
     expect(text).toContain(
@@ -155,7 +157,7 @@ describe('connectivity diagnosis through tinyproxy', () => {
 
   it('sends an https request through the CONNECT tunnel, not beside it', async () => {
     const target = await startCountingTlsServer(certs.selfSigned);
-    const proxy = await startTinyproxy([target.port]);
+    const proxy = await startProxy([target.port]);
     const error = await failingRequest(`https://127.0.0.1:${target.port}/`, {
       HTTPS_PROXY: `http://127.0.0.1:${proxy}`,
     });
