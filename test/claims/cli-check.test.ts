@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { CLIENT_ID, TENANT, mint, signingKey, type SigningKey } from './fixtures.js';
 
 // A loopback Entra authority that publishes one key set and counts what it is asked.
@@ -29,9 +29,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 async function runCheck(args: string[], env: Record<string, string>, stdin = '') {
-  let err = '';
-  let out = '';
-  const code = await main(
+  const run = await runCli(
     [
       'check',
       '--tenant-id',
@@ -42,14 +40,10 @@ async function runCheck(args: string[], env: Record<string, string>, stdin = '')
       authority,
       ...args,
     ],
-    {
-      env,
-      stderr: (text) => (err += text),
-      stdout: (text) => (out += text),
-      readStdin: async () => stdin,
-    },
+    env,
+    stdin,
   );
-  return { code, err, out };
+  return { code: run.code, err: run.stderr, out: run.stdout };
 }
 
 const v1 = () => ({

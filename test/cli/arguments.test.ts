@@ -5,27 +5,15 @@
  */
 import { describe, expect, it } from '@jest/globals';
 
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../support/cli.js';
 
 const PASTED = 'Pasted~Secret.Value+9c1e';
-
-async function run(argv: string[], env: Record<string, string> = {}) {
-  let stderr = '';
-  let stdout = '';
-  const code = await main(argv, {
-    env,
-    stderr: (text) => (stderr += text),
-    stdout: (text) => (stdout += text),
-    readStdin: async () => '',
-  });
-  return { code, stderr, stdout };
-}
 
 const TOKEN_FLAGS = ['token', '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', 'app'];
 
 describe('an unknown command', () => {
   it('is named, with a guess when one is close, exit 2', async () => {
-    const { code, stderr } = await run(['tokn']);
+    const { code, stderr } = await runCli(['tokn']);
 
     expect(code).toBe(2);
     expect(stderr).toBe(
@@ -35,7 +23,7 @@ describe('an unknown command', () => {
   });
 
   it('names the commands when none is close', async () => {
-    const { code, stderr } = await run(['scan']);
+    const { code, stderr } = await runCli(['scan']);
 
     expect(code).toBe(2);
     expect(stderr).toBe(
@@ -46,7 +34,7 @@ describe('an unknown command', () => {
   });
 
   it('is not echoed when it does not look like a command name', async () => {
-    const { code, stderr } = await run([PASTED]);
+    const { code, stderr } = await runCli([PASTED]);
 
     expect(code).toBe(2);
     expect(stderr).toContain('error: Unknown command; it is not shown');
@@ -56,7 +44,7 @@ describe('an unknown command', () => {
 
 describe('a value where an option belongs', () => {
   it('as a positional argument is refused without quoting it, with the options', async () => {
-    const { code, stderr } = await run([...TOKEN_FLAGS, PASTED]);
+    const { code, stderr } = await runCli([...TOKEN_FLAGS, PASTED]);
 
     expect(code).toBe(2);
     expect(stderr).toContain(
@@ -70,7 +58,7 @@ describe('a value where an option belongs', () => {
     ['token', '--client-secret-env'],
     ['check', '--token-env'],
   ])('in %s %s is refused without quoting it', async (command, flag) => {
-    const { code, stderr } = await run([
+    const { code, stderr } = await runCli([
       command,
       '--tenant-id',
       'contoso.com',
@@ -89,7 +77,7 @@ describe('a value where an option belongs', () => {
   });
 
   it('--client-secret-env with a variable name reads that variable', async () => {
-    const { code, stderr } = await run([...TOKEN_FLAGS, '--client-secret-env', 'MY_SECRET_2']);
+    const { code, stderr } = await runCli([...TOKEN_FLAGS, '--client-secret-env', 'MY_SECRET_2']);
 
     expect(code).toBe(2);
     expect(stderr).toContain(
@@ -100,7 +88,7 @@ describe('a value where an option belongs', () => {
 
 describe('an unknown option', () => {
   it('is named without its value, with a guess when one is close', async () => {
-    const { code, stderr } = await run([...TOKEN_FLAGS, `--clinet-id=${PASTED}`]);
+    const { code, stderr } = await runCli([...TOKEN_FLAGS, `--clinet-id=${PASTED}`]);
 
     expect(code).toBe(2);
     expect(stderr).toContain(
@@ -110,7 +98,7 @@ describe('an unknown option', () => {
   });
 
   it('a switch given a value does not quote the value', async () => {
-    const { code, stderr } = await run([...TOKEN_FLAGS, `--client-secret-stdin=${PASTED}`]);
+    const { code, stderr } = await runCli([...TOKEN_FLAGS, `--client-secret-stdin=${PASTED}`]);
 
     expect(code).toBe(2);
     expect(stderr).toContain('error: Input --client-secret-stdin: is a switch and takes no value');
@@ -128,7 +116,7 @@ describe('a credential as a flag', () => {
       [command, '--help', flag, PASTED],
       [command, `${flag}=${PASTED}`, '--help'],
     ]) {
-      const { code, stderr, stdout } = await run(argv);
+      const { code, stderr, stdout } = await runCli(argv);
 
       expect(code).toBe(2);
       expect(stderr).toContain(`error: ${message}`);
@@ -137,7 +125,7 @@ describe('a credential as a flag', () => {
   });
 
   it('--help alone still prints the options, exit 0', async () => {
-    const { code, stderr } = await run(['token', '--help']);
+    const { code, stderr } = await runCli(['token', '--help']);
 
     expect(code).toBe(0);
     expect(stderr).toContain('--client-secret-env NAME');

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { main } from '../../src/cli/main.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/secret.js';
+import { runCli } from '../support/cli.js';
 
 const SECRET = 'Long~Message.Secret_7f3a9c';
 let server: Server;
@@ -39,8 +39,7 @@ afterAll(async () => {
 
 async function token(): Promise<{ code: number; stderr: string }> {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  let stderr = '';
-  const code = await main(
+  const { code, stderr } = await runCli(
     [
       'token',
       '--provider',
@@ -56,7 +55,7 @@ async function token(): Promise<{ code: number; stderr: string }> {
       '--attempts',
       '1',
     ],
-    { env: { CORGEA_CLIENT_SECRET: SECRET }, stderr: (text) => (stderr += text) },
+    { CORGEA_CLIENT_SECRET: SECRET },
   );
   return { code, stderr };
 }

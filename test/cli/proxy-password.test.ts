@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { main } from '../../src/cli/main.js';
 import { runAction } from '../e2e/runner.js';
+import { runCli } from '../support/cli.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 
 const TENANT = '7d3c4e5f-6071-4c8d-9eaf-102b3c4d5e6f';
@@ -49,9 +49,7 @@ const forms = [
 describe('a proxy password echoed back by the proxy', () => {
   it.each(forms)('is redacted on the command line (HTTP_PROXY %s)', async (_form, value) => {
     seen.length = 0;
-    let stderr = '';
-    let stdout = '';
-    const code = await main(
+    const { code, stdout, stderr } = await runCli(
       [
         'token',
         '--tenant-id',
@@ -63,11 +61,7 @@ describe('a proxy password echoed back by the proxy', () => {
         '--attempts',
         '1',
       ],
-      {
-        env: { CORGEA_CLIENT_SECRET: SECRET, HTTP_PROXY: value() },
-        stderr: (text) => (stderr += text),
-        stdout: (text) => (stdout += text),
-      },
+      { CORGEA_CLIENT_SECRET: SECRET, HTTP_PROXY: value() },
     );
 
     // The proxy did get the password, and its echo did reach the message, redacted.

@@ -7,10 +7,10 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { main } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../e2e/runner.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
 import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { runCli } from '../support/cli.js';
 import { findLeaks } from '../support/leaks.js';
 
 const TENANT = '6c2b3d4e-5f60-4b7c-8d9e-0f1a2b3c4d5e';
@@ -57,11 +57,9 @@ afterAll(async () => {
 });
 
 async function token(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
   const verifiesBefore = corgea.verifications.length;
   const keysBefore = entra.requests.filter((r) => r.path.includes('/keys')).length;
-  const code = await main(
+  const { code, stdout, stderr } = await runCli(
     [
       'token',
       '--tenant-id',
@@ -74,11 +72,7 @@ async function token(args: string[], env: Record<string, string> = {}) {
       corgea.url,
       ...args,
     ],
-    {
-      env: { CORGEA_CLIENT_SECRET: SECRET, ...env },
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-    },
+    { CORGEA_CLIENT_SECRET: SECRET, ...env },
   );
   expect(findLeaks({ stdout, stderr }, { 'client secret': SECRET })).toEqual([]);
   return {
@@ -191,9 +185,9 @@ describe('corgea-idp-auth token', () => {
 
 describe('corgea-idp-auth token --help', () => {
   async function help(): Promise<string> {
-    let text = '';
-    expect(await main(['token', '--help'], { env: {}, stderr: (t) => (text += t) })).toBe(0);
-    return text;
+    const run = await runCli(['token', '--help']);
+    expect(run.code).toBe(0);
+    return run.stderr;
   }
 
   it("lists every action input the command takes, and the command line's own options", async () => {
@@ -213,8 +207,7 @@ describe('corgea-idp-auth token --help', () => {
   it('lists no option that the command would refuse as unknown', async () => {
     const listed = [...(await help()).matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]!);
     for (const name of listed) {
-      let stderr = '';
-      await main(['token', `--${name}`], { env: {}, stderr: (t) => (stderr += t) });
+      const { stderr } = await runCli(['token', `--${name}`]);
       expect({ name, unknown: stderr.includes('is not an option') }).toEqual({
         name,
         unknown: false,

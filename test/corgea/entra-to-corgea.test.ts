@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 
-import { main } from '../../src/cli/main.js';
 import { entraCorgeaValues } from '../../src/entra.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
 import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { runCli } from '../support/cli.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000c0de';
 const V1_APP = '11111111-1111-4111-8111-111111111111';
@@ -42,17 +42,6 @@ afterAll(async () => {
   await Promise.all([entra.close(), corgea.close(), corgeaReadingAzp.close()]);
 });
 
-async function cli(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env,
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
-
 /** Registers the derived values in `target`, fetches a token for `clientId`, asks verify. */
 async function registerFetchVerify(target: CorgeaStandIn, clientId: string, version: 1 | 2) {
   const values = entraCorgeaValues({
@@ -62,7 +51,7 @@ async function registerFetchVerify(target: CorgeaStandIn, clientId: string, vers
     version,
     authorityHost: entra.authority,
   });
-  const registered = await cli(['register'], {
+  const registered = await runCli(['register'], {
     CORGEA_ADMIN_TOKEN: ADMIN,
     CORGEA_URL: target.url,
     CORGEA_CONFIG_NAME: `ci-v${version}`,
@@ -72,7 +61,7 @@ async function registerFetchVerify(target: CorgeaStandIn, clientId: string, vers
   });
   expect(registered).toMatchObject({ code: 0, stdout: expect.stringMatching(/^created /) });
 
-  const fetched = await cli(
+  const fetched = await runCli(
     // Corgea is asked below, directly, so that its refusal can be seen.
     [
       'token',

@@ -1,29 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 
-import { main } from '../../src/cli/main.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
+import { runCli } from '../support/cli.js';
 
 const ADMIN = 'corgea-admin-key-7c41e0';
 const USER = 'corgea-user-key-2b9f13';
 const ISSUER = 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/';
 const APP = 'aaaaaaaa-0000-0000-0000-000000000001';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(argv: string[], env: Record<string, string | undefined>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    env,
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
 
 /** The environment a CDKTF provisioner gives the command: everything in variables. */
 function provisionerEnv(standIn: CorgeaStandIn, extra: Record<string, string> = {}) {
@@ -67,19 +50,19 @@ describe('corgea-idp-auth register', () => {
     ];
     const env = { CORGEA_ADMIN_TOKEN: ADMIN };
 
-    const created = await run(flags, env);
+    const created = await runCli(flags, env);
     expect(created).toMatchObject({
       code: 0,
       stdout: 'created JWT-auth configuration "ci-staging" (id jac-1)\n',
     });
 
-    const again = await run(flags, env);
+    const again = await runCli(flags, env);
     expect(again).toMatchObject({
       code: 0,
       stdout: 'unchanged JWT-auth configuration "ci-staging" (id jac-1)\n',
     });
 
-    const changed = await run(
+    const changed = await runCli(
       flags.map((arg) => (arg === `api://${APP}` ? 'api://corgea-staging' : arg)),
       env,
     );
@@ -103,14 +86,14 @@ describe('corgea-idp-auth register', () => {
       CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `  ${APP}\r\n\r\n  app-two , app-three\n${APP}\n`,
     });
 
-    const result = await run(['register'], env);
+    const result = await runCli(['register'], env);
 
     expect(result.code).toBe(0);
     expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
   });
 
   it('takes --allowed-application-ids repeated, commas inside, as one list', async () => {
-    const result = await run(
+    const result = await runCli(
       [
         'register',
         '--allowed-application-ids',
@@ -125,11 +108,11 @@ describe('corgea-idp-auth register', () => {
   });
 
   it('refuses an ID with a space inside with the fix for where it came from, no YAML hint', async () => {
-    const fromVariable = await run(
+    const fromVariable = await runCli(
       ['register'],
       provisionerEnv(standIn, { CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `${APP}\napp two` }),
     );
-    const fromFlag = await run(
+    const fromFlag = await runCli(
       ['register', '--allowed-application-ids', 'app two'],
       provisionerEnv(standIn),
     );
@@ -149,7 +132,7 @@ describe('corgea-idp-auth register', () => {
   });
 
   it('prefers a flag over its variable', async () => {
-    const result = await run(['register', '--name', 'from-flag'], provisionerEnv(standIn));
+    const result = await runCli(['register', '--name', 'from-flag'], provisionerEnv(standIn));
 
     expect(result.code).toBe(0);
     expect(standIn.configs().map((c) => c.name)).toEqual(['from-flag']);
@@ -158,7 +141,7 @@ describe('corgea-idp-auth register', () => {
   it('fails without CORGEA_ADMIN_TOKEN, saying what to set, before any request', async () => {
     const { CORGEA_ADMIN_TOKEN: _, ...env } = provisionerEnv(standIn);
 
-    const result = await run(['register'], env);
+    const result = await runCli(['register'], env);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
@@ -173,7 +156,7 @@ describe('corgea-idp-auth register', () => {
   it.each(['--admin-token', '--corgea-admin-token', '--token'])(
     'refuses the credential as the flag %s without printing it',
     async (flag) => {
-      const result = await run(['register', `${flag}=${ADMIN}`], provisionerEnv(standIn));
+      const result = await runCli(['register', `${flag}=${ADMIN}`], provisionerEnv(standIn));
 
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`Input ${flag}: a credential on the command line is visible`);
@@ -208,7 +191,7 @@ describe('corgea-idp-auth register', () => {
     ],
     [{ CORGEA_URL: 'ftp://corgea.example' }, 'Input CORGEA_URL: expected an https URL'],
   ])('refuses %j naming the variable: %s', async (override, expected) => {
-    const result = await run(['register'], { ...provisionerEnv(standIn), ...override });
+    const result = await runCli(['register'], { ...provisionerEnv(standIn), ...override });
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(expected);
@@ -222,14 +205,14 @@ describe('corgea-idp-auth register', () => {
     });
     all.push(custom);
 
-    const wrongPath = await run(['register'], provisionerEnv(custom));
+    const wrongPath = await runCli(['register'], provisionerEnv(custom));
     expect(wrongPath.code).toBe(8);
     expect(wrongPath.stderr).toContain(
       'Corgea answered 404 to listing the JWT-auth configurations (looking for "ci-staging")',
     );
     expect(wrongPath.stderr).toContain('set CORGEA_JWT_CONFIG_PATH');
 
-    const result = await run(
+    const result = await runCli(
       ['register'],
       provisionerEnv(custom, { CORGEA_JWT_CONFIG_PATH: '/internal/jwt-configs' }),
     );
@@ -265,13 +248,13 @@ describe('corgea-idp-auth deregister', () => {
       CORGEA_CONFIG_NAME: 'ci-staging',
     };
 
-    const first = await run(['deregister'], env);
+    const first = await runCli(['deregister'], env);
     expect(first).toMatchObject({
       code: 0,
       stdout: 'deleted JWT-auth configuration "ci-staging" (id jac-1)\n',
     });
 
-    const second = await run(['deregister', '--name', 'ci-staging'], env);
+    const second = await runCli(['deregister', '--name', 'ci-staging'], env);
     expect(second).toMatchObject({
       code: 0,
       stdout: 'already absent: JWT-auth configuration "ci-staging"\n',
@@ -280,7 +263,7 @@ describe('corgea-idp-auth deregister', () => {
   });
 
   it('fails without a name, naming the flag and the variable', async () => {
-    const result = await run(['deregister'], {
+    const result = await runCli(['deregister'], {
       CORGEA_ADMIN_TOKEN: ADMIN,
       CORGEA_URL: standIn.url,
     });
@@ -297,12 +280,12 @@ describe('the admin token in output', () => {
     standIn.failNext(1, { status: 500 });
 
     const results = [
-      await run(['register'], provisionerEnv(standIn, debug)),
-      await run(
+      await runCli(['register'], provisionerEnv(standIn, debug)),
+      await runCli(
         ['register'],
         provisionerEnv(standIn, { ...debug, CORGEA_CONFIG_AUDIENCE: 'api://x' }),
       ),
-      await run(['deregister'], provisionerEnv(standIn, debug)),
+      await runCli(['deregister'], provisionerEnv(standIn, debug)),
     ];
 
     expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
@@ -313,9 +296,9 @@ describe('the admin token in output', () => {
   it('appears nowhere on a 401, a 403 or a refused input', async () => {
     standIn.failNext(1, { status: 401 });
     const results = [
-      await run(['register'], provisionerEnv(standIn, debug)),
-      await run(['register'], provisionerEnv(standIn, { ...debug, CORGEA_ADMIN_TOKEN: USER })),
-      await run(
+      await runCli(['register'], provisionerEnv(standIn, debug)),
+      await runCli(['register'], provisionerEnv(standIn, { ...debug, CORGEA_ADMIN_TOKEN: USER })),
+      await runCli(
         ['deregister'],
         provisionerEnv(standIn, { ...debug, CORGEA_JWT_CONFIG_PATH: `https://x.invalid/${ADMIN}` }),
       ),
@@ -331,7 +314,7 @@ describe('the admin token in output', () => {
 });
 
 it('lists register and deregister in the usage', async () => {
-  const result = await run(['--help'], {});
+  const result = await runCli(['--help'], {});
 
   expect(result.stderr).toMatch(
     /register\s+create or update a Corgea JWT-auth configuration by name/,

@@ -4,13 +4,13 @@
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
-import { main } from '../../src/cli/main.js';
 import { NetworkError, OAuthError, ResponseError } from '../../src/errors.js';
 import { fetchToken } from '../../src/fetch-token.js';
 import type { RetryClock } from '../../src/http/retry.js';
 import { silentLogger } from '../../src/log.js';
 import { parseSettings } from '../../src/settings.js';
 import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { runCli } from '../support/cli.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000c0de';
 const DOMAIN = 'contoso.onmicrosoft.com';
@@ -302,20 +302,8 @@ describe('retries against the Entra stand-in', () => {
 });
 
 describe('the command line against the Entra stand-in', () => {
-  async function cli(args: string[], env: Record<string, string>) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-      env,
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      readStdin: async () => '',
-    });
-    return { code, stdout, stderr };
-  }
-
   test('token --format env prints CORGEA_TOKEN and CORGEA_URL lines', async () => {
-    const run = await cli(
+    const run = await runCli(
       [
         'token',
         '--tenant-id',
@@ -342,7 +330,7 @@ describe('the command line against the Entra stand-in', () => {
   });
 
   test('an AADSTS error exits 4 with the fix on stderr and nothing on stdout', async () => {
-    const run = await cli(
+    const run = await runCli(
       ['token', '--tenant-id', TENANT, '--client-id', V1_APP, '--authority-host', entra.authority],
       { CORGEA_CLIENT_SECRET: EXPIRED },
     );

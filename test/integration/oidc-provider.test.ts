@@ -5,7 +5,6 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 
 import { basicAuthorization } from '../../src/credentials/client-secret.js';
-import { main } from '../../src/cli/main.js';
 import { OAuthError } from '../../src/errors.js';
 import { fetchToken } from '../../src/fetch-token.js';
 import { silentLogger } from '../../src/log.js';
@@ -17,6 +16,7 @@ import {
   startOidcPeer,
   type OidcPeer,
 } from '../peers/oidc-provider.js';
+import { runCli } from '../support/cli.js';
 
 let peer: OidcPeer;
 beforeAll(async () => {
@@ -188,20 +188,8 @@ describe('the Okta profile against oidc-provider mounted as an Okta authorizatio
 });
 
 describe('the command line against oidc-provider', () => {
-  async function cli(args: string[], env: Record<string, string>) {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(args, {
-      env,
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      readStdin: async () => '',
-    });
-    return { code, stdout, stderr };
-  }
-
   test('token --format json prints every output and keeps the secret and token off stderr', async () => {
-    const run = await cli(
+    const run = await runCli(
       [
         'token',
         '--provider',
@@ -232,8 +220,7 @@ describe('the command line against oidc-provider', () => {
   });
 
   test('token by discovery with the secret from stdin prints the token alone', async () => {
-    let stdout = '';
-    const code = await main(
+    const run = await runCli(
       [
         'token',
         '--provider',
@@ -246,19 +233,15 @@ describe('the command line against oidc-provider', () => {
         '--verify',
         'false',
       ],
-      {
-        env: {},
-        stdout: (text) => (stdout += text),
-        stderr: () => undefined,
-        readStdin: async () => `${PEER_CLIENTS.post.clientSecret}\n`,
-      },
+      {},
+      `${PEER_CLIENTS.post.clientSecret}\n`,
     );
-    expect(code).toBe(0);
-    expect((await verified(stdout.trim())).client_id).toBe(PEER_CLIENTS.post.clientId);
+    expect(run.code).toBe(0);
+    expect((await verified(run.stdout.trim())).client_id).toBe(PEER_CLIENTS.post.clientId);
   });
 
   test('a refused secret exits with the OAuth exit code and names invalid_client', async () => {
-    const run = await cli(
+    const run = await runCli(
       [
         'token',
         '--provider',
