@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 
-import { REPO_ROOT, runAction, spawnAndWait, type ActionRun } from '../e2e/runner.js';
+import {
+  REPO_ROOT,
+  runAction,
+  spawnAndWait,
+  unescapeCommandMessage,
+  type ActionRun,
+} from '../e2e/runner.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 import { expireSecret, issueSecret, type DemoWorld } from './demo-world.js';
 import { fingerprint } from './demo-secrets.js';
@@ -281,13 +287,7 @@ function expectVerified(world: DemoWorld, run: ActionRun, before: number): strin
 export function failureMessage(run: ActionRun): string {
   return run.stdoutLines
     .filter((line) => line.startsWith('::error::'))
-    .map((line) =>
-      line
-        .slice('::error::'.length)
-        .replaceAll('%0D', '\r')
-        .replaceAll('%0A', '\n')
-        .replaceAll('%25', '%'),
-    )
+    .map((line) => unescapeCommandMessage(line.slice('::error::'.length)))
     .join('\n')
     .replaceAll('\r\n', '\n')
     .trim();

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { REPO_ROOT, runAction, spawnAndWait, type ActionRun } from '../e2e/runner.js';
+import { errorMessage, REPO_ROOT, runAction, spawnAndWait, type ActionRun } from '../e2e/runner.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 import { makeCertificates, type Certificates } from '../support/tls.js';
 import { closedPort, startProxy, startTlsServer, stopAll } from './loopback.js';
@@ -28,16 +28,6 @@ function runAgainst(authorityHost: string, env: Record<string, string> = {}): Pr
   });
 }
 
-/** The failure the runner shows: the `::error::` line with @actions/core's escaping undone. */
-function failure(run: ActionRun): string {
-  const line = run.stdoutLines.find((l) => l.startsWith('::error::')) ?? '';
-  return line
-    .slice('::error::'.length)
-    .replaceAll('%0A', '\n')
-    .replaceAll('%0D', '\r')
-    .replaceAll('%25', '%');
-}
-
 function expectFailedWithoutLeaks(run: ActionRun): void {
   expect(run.exitCode).toBe(1);
   expect(findLeaks(actionRunPlaces(run), { 'client secret': SECRET })).toEqual([]);
@@ -56,7 +46,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
   it('for a host that does not resolve', async () => {
     const run = await runAgainst('https://login.corgea-test.invalid');
     expectFailedWithoutLeaks(run);
-    const text = failure(run);
+    const text = errorMessage(run);
     expect(text).toContain('Connectivity diagnosis for https://login.corgea-test.invalid:443:');
     expect(text).toContain(
       'name resolution: login.corgea-test.invalid did not resolve (ENOTFOUND)',
@@ -70,8 +60,10 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
     const port = await closedPort();
     const run = await runAgainst(`https://127.0.0.1:${port}`);
     expectFailedWithoutLeaks(run);
-    expect(failure(run)).toContain(`TCP connect to 127.0.0.1:${port}: refused (ECONNREFUSED)`);
-    expect(failure(run)).toContain(`Fix: nothing accepts connections on port ${port} of 127.0.0.1`);
+    expect(errorMessage(run)).toContain(`TCP connect to 127.0.0.1:${port}: refused (ECONNREFUSED)`);
+    expect(errorMessage(run)).toContain(
+      `Fix: nothing accepts connections on port ${port} of 127.0.0.1`,
+    );
   });
 
   it('for a proxy that refuses CONNECT to the target, naming the variable', async () => {
@@ -82,7 +74,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
       NO_PROXY: 'localhost',
     });
     expectFailedWithoutLeaks(run);
-    const text = failure(run);
+    const text = errorMessage(run);
     expect(text).toContain(
       `proxy: http://127.0.0.1:${proxy} from HTTPS_PROXY; no NO_PROXY entry matches 127.0.0.1`,
     );
@@ -96,10 +88,10 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
       NODE_EXTRA_CA_CERTS: certs.ca.certPath,
     });
     expectFailedWithoutLeaks(run);
-    expect(failure(run)).toMatch(
+    expect(errorMessage(run)).toMatch(
       /TLS handshake with localhost: the certificate expired on \S+ \(CERT_HAS_EXPIRED\)/,
     );
-    expect(failure(run)).toContain('Fix: the certificate of localhost has expired');
+    expect(errorMessage(run)).toContain('Fix: the certificate of localhost has expired');
   });
 
   it('for a certificate issued to another host name', async () => {
@@ -108,7 +100,7 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
       NODE_EXTRA_CA_CERTS: certs.ca.certPath,
     });
     expectFailedWithoutLeaks(run);
-    expect(failure(run)).toContain(
+    expect(errorMessage(run)).toContain(
       'TLS handshake with 127.0.0.1: the certificate names other.invalid, not 127.0.0.1 (ERR_TLS_CERT_ALTNAME_INVALID)',
     );
   });

@@ -10,7 +10,7 @@ import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 import { mint, signingKey, type SigningKey } from '../claims/fixtures.js';
 import { startScriptedIssuer, type ScriptedIssuer } from '../claims/scripted-issuer.js';
-import { runAction, type ActionRun } from './runner.js';
+import { errorMessage, runAction, type ActionRun } from './runner.js';
 
 const TENANT = '5b1a2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const V1_APP = 'a1a1a1a1-0000-4000-8000-000000000001';
@@ -100,16 +100,6 @@ function scriptedStep(token: string): Promise<ActionRun> {
   });
 }
 
-/** The failure line the runner shows: `::error::` with @actions/core's escaping undone. */
-function failure(run: ActionRun): string {
-  const line = run.stdoutLines.find((l) => l.startsWith('::error::')) ?? '';
-  return line
-    .slice('::error::'.length)
-    .replaceAll('%0A', '\n')
-    .replaceAll('%0D', '\r')
-    .replaceAll('%25', '%');
-}
-
 /** No secret in clear anywhere, and no JWT outside the token output and CORGEA_TOKEN. */
 function expectNoLeaks(run: ActionRun): void {
   const places = actionRunPlaces(run, { outputs: ['token'], exported: ['CORGEA_TOKEN'] });
@@ -124,7 +114,7 @@ function expectNoLeaks(run: ActionRun): void {
 describe('the action with the claim check, verify and summary on', () => {
   test('a good v1 configuration passes, Corgea accepts, and the summary holds the table', async () => {
     const run = await entraStep(V1_APP);
-    expect(failure(run)).toBe('');
+    expect(errorMessage(run)).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.exported['CORGEA_TOKEN']).toMatch(JWT);
     expect(run.stdout).toContain('match the expected Corgea configuration');
@@ -157,7 +147,7 @@ describe('the action with the claim check, verify and summary on', () => {
       verify: 'false',
       'tenant-id': 'claims-e2e.onmicrosoft.com',
     });
-    expect(failure(run)).toBe('');
+    expect(errorMessage(run)).toBe('');
     const paths = entra.requests.slice(before).map((r) => `${r.method} ${r.path}`);
     expect(paths.filter((p) => p.includes('openid-configuration'))).toHaveLength(1);
     expect(paths.filter((p) => p.includes('/keys'))).toHaveLength(1);
@@ -168,7 +158,7 @@ describe('the action with the claim check, verify and summary on', () => {
     const run = await scriptedStep(
       await mint(published, { iss: scripted.issuer, client_id: 'scripted-ci' }),
     );
-    expect(failure(run)).toBe('');
+    expect(errorMessage(run)).toBe('');
     expect(scripted.requests.slice(before)).toEqual([
       'GET /.well-known/openid-configuration',
       'POST /token',
@@ -182,7 +172,7 @@ describe('the action with the claim check, verify and summary on', () => {
       verify: 'false',
     });
     expect(run.exitCode).toBe(1);
-    expect(failure(run)).toContain(
+    expect(errorMessage(run)).toContain(
       `Claim iss: found "${entra.issuer(TENANT, 1)}", expected "${entra.issuer(TENANT, 2)}". This is an Entra v1 token`,
     );
     expect(run.summary).toContain('differs: expected');
@@ -196,13 +186,13 @@ describe('the action with the claim check, verify and summary on', () => {
       'expected-audience': V2_APP,
       verify: 'false',
     });
-    expect(failure(run)).toContain('This is an Entra v2 token (issuer ending in /v2.0)');
+    expect(errorMessage(run)).toContain('This is an Entra v2 token (issuer ending in /v2.0)');
     expectNoLeaks(run);
   });
 
   test('aud api://{id} against the bare client ID fails with its explanation', async () => {
     const run = await entraStep(V1_APP, { 'expected-audience': V1_APP, verify: 'false' });
-    expect(failure(run)).toContain(
+    expect(errorMessage(run)).toContain(
       `Claim aud: found "api://${V1_APP}", expected "${V1_APP}". The token carries the Application ID URI`,
     );
     expectNoLeaks(run);
@@ -213,7 +203,7 @@ describe('the action with the claim check, verify and summary on', () => {
       'expected-audience': `api://${V2_APP}`,
       verify: 'false',
     });
-    expect(failure(run)).toContain(
+    expect(errorMessage(run)).toContain(
       `Claim aud: found "${V2_APP}", expected "api://${V2_APP}". The token carries the bare client ID`,
     );
     expectNoLeaks(run);
@@ -225,7 +215,7 @@ describe('the action with the claim check, verify and summary on', () => {
       'expected-audience': `api://${V2_APP}`,
       verify: 'false',
     });
-    const message = failure(run);
+    const message = errorMessage(run);
     expect(message).toMatch(
       /^The token differs from the Corgea JWT-auth configuration in 3 claims:/,
     );
@@ -236,7 +226,7 @@ describe('the action with the claim check, verify and summary on', () => {
 
   test('a verify 401 fails with the diagnosis of the values to compare, not the response', async () => {
     const run = await entraStep(V2_APP);
-    const message = failure(run);
+    const message = errorMessage(run);
     expect(message).toContain(`Corgea refused the token at 127.0.0.1`);
     expect(message).toContain(
       `The token carries iss "${entra.issuer(TENANT, 2)}", aud "${V2_APP}" and azp "${V2_APP}".`,
@@ -257,7 +247,7 @@ describe('the action with the claim check, verify and summary on', () => {
       exp: now - 900,
     });
     const run = await scriptedStep(token);
-    expect(failure(run)).toMatch(
+    expect(errorMessage(run)).toMatch(
       /^Claim exp: found .* s ago\), expected a time after now.* The token has expired\./,
     );
     expectNoLeaks(run);
@@ -268,7 +258,7 @@ describe('the action with the claim check, verify and summary on', () => {
     const run = await scriptedStep(
       await mint(published, { iss: scripted.issuer, client_id: 'scripted-ci', nbf: now + 900 }),
     );
-    expect(failure(run)).toContain('The token is not valid yet');
+    expect(errorMessage(run)).toContain('The token is not valid yet');
     expectNoLeaks(run);
   });
 
@@ -277,7 +267,7 @@ describe('the action with the claim check, verify and summary on', () => {
     const run = await scriptedStep(
       await mint(unpublished, { iss: scripted.issuer, client_id: 'scripted-ci' }),
     );
-    expect(failure(run)).toContain(
+    expect(errorMessage(run)).toContain(
       'The token is signed with key ID "unpublished", which the issuer does not publish',
     );
     expect(scripted.requests.slice(before).filter((r) => r === 'GET /keys')).toHaveLength(2);
@@ -288,7 +278,7 @@ describe('the action with the claim check, verify and summary on', () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const unsigned = `${part({ alg: 'none' })}.${part({ iss: scripted.issuer, client_id: 'scripted-ci' })}.`;
     const run = await scriptedStep(unsigned);
-    expect(failure(run)).toMatch(/^The token is unsigned \(alg "none"\)/);
+    expect(errorMessage(run)).toMatch(/^The token is unsigned \(alg "none"\)/);
     expectNoLeaks(run);
   });
 });

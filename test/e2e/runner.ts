@@ -206,6 +206,18 @@ export function parseFileCommands(text: string): Record<string, string> {
   return values;
 }
 
+/** A workflow command's message with @actions/core's escaping (`%25`, `%0D`, `%0A`) undone. */
+export function unescapeCommandMessage(message: string): string {
+  // `%25` last: an escaped `%0A` in the text is `%250A` on the wire.
+  return message.replaceAll('%0A', '\n').replaceAll('%0D', '\r').replaceAll('%25', '%');
+}
+
+/** The failure the runner shows: the run's first `::error::` message, unescaped; '' if none. */
+export function errorMessage(run: ActionRun): string {
+  const line = run.stdoutLines.find((l) => l.startsWith('::error::')) ?? '';
+  return unescapeCommandMessage(line.slice('::error::'.length));
+}
+
 /** What a finished child process gave. */
 export interface ChildResult {
   readonly exitCode: number | null;
