@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 
 import { REPO_ROOT } from '../e2e/runner.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 
 const BUNDLE = path.join(REPO_ROOT, 'bin/corgea-idp-auth.cjs');
 const TENANT = '8e4d5f60-7182-4d9e-8fa0-213c4d5e6f70';
@@ -29,15 +29,7 @@ beforeAll(async () => {
       {
         tenantId: TENANT,
         domains: [],
-        apps: [
-          {
-            clientId: APP,
-            identifierUris: [`api://${APP}`],
-            requestedAccessTokenVersion: null,
-            servicePrincipal: true,
-            secrets: [{ value: SECRET, expiresAt: Date.now() + 3_600_000 }],
-          },
-        ],
+        apps: [entraApp(APP, SECRET)],
       },
     ],
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { REPO_ROOT } from '../e2e/runner.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { runCli } from '../support/cli.js';
 import { findLeaks } from '../support/leaks.js';
 
@@ -27,15 +27,7 @@ beforeAll(async () => {
       {
         tenantId: TENANT,
         domains: [],
-        apps: [
-          {
-            clientId: APP,
-            identifierUris: [`api://${APP}`],
-            requestedAccessTokenVersion: null,
-            servicePrincipal: true,
-            secrets: [{ value: SECRET, expiresAt: Date.now() + 3_600_000 }],
-          },
-        ],
+        apps: [entraApp(APP, SECRET)],
       },
     ],
   });

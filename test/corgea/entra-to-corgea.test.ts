@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 
 import { entraCorgeaValues } from '../../src/entra.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { runCli } from '../support/cli.js';
 
 const TENANT = '72f988bf-0000-4000-8000-00000000c0de';
@@ -21,15 +21,14 @@ let corgea: CorgeaStandIn;
 let corgeaReadingAzp: CorgeaStandIn;
 
 beforeAll(async () => {
-  const app = (clientId: string, version: 1 | 2) => ({
-    clientId,
-    identifierUris: [`api://${clientId}`],
-    requestedAccessTokenVersion: version,
-    servicePrincipal: true,
-    secrets: [{ value: SECRET, expiresAt: Date.now() + 3_600_000 }],
-  });
   entra = await startEntraStandIn({
-    tenants: [{ tenantId: TENANT, domains: [], apps: [app(V1_APP, 1), app(V2_APP, 2)] }],
+    tenants: [
+      {
+        tenantId: TENANT,
+        domains: [],
+        apps: [entraApp(V1_APP, SECRET, 1), entraApp(V2_APP, SECRET, 2)],
+      },
+    ],
   });
   corgea = await startCorgeaStandIn({ adminToken: ADMIN });
   corgeaReadingAzp = await startCorgeaStandIn({

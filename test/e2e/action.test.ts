@@ -6,14 +6,13 @@
 import { createServer } from 'node:net';
 
 import { PEER_CLIENTS, PEER_SCOPE, startOidcPeer, type OidcPeer } from '../peers/oidc-provider.js';
-import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 import { runAction, type ActionRun } from './runner.js';
 
 const TENANT = '9e0c1c2d-5f4a-4b7e-9d3c-2a1b0c9d8e7f';
 const APP = 'c0ffee00-1234-4abc-8def-0123456789ab';
 const SECRET = 'Zq8~e2e.Secret+with&all=the%chars and spaces';
-const HOUR = 3_600_000;
 
 let entra: EntraStandIn;
 let peer: OidcPeer;
@@ -24,15 +23,7 @@ beforeAll(async () => {
         {
           tenantId: TENANT,
           domains: ['corgea-e2e.onmicrosoft.com'],
-          apps: [
-            {
-              clientId: APP,
-              identifierUris: [`api://${APP}`],
-              requestedAccessTokenVersion: null,
-              servicePrincipal: true,
-              secrets: [{ value: SECRET, expiresAt: Date.now() + HOUR }],
-            },
-          ],
+          apps: [entraApp(APP, SECRET)],
         },
       ],
     }),

@@ -6,7 +6,7 @@
  * and for any JWT outside the outputs meant for the token.
  */
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
 import { mint, signingKey, type SigningKey } from '../claims/fixtures.js';
 import { startScriptedIssuer, type ScriptedIssuer } from '../claims/scripted-issuer.js';
@@ -16,7 +16,6 @@ const TENANT = '5b1a2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const V1_APP = 'a1a1a1a1-0000-4000-8000-000000000001';
 const V2_APP = 'b2b2b2b2-0000-4000-8000-000000000002';
 const SECRET = 'Claims~e2e.Secret+&=% with spaces';
-const HOUR = 3_600_000;
 const JWT = /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/;
 
 let entra: EntraStandIn;
@@ -24,14 +23,6 @@ let corgea: CorgeaStandIn;
 let scripted: ScriptedIssuer;
 let published: SigningKey;
 let unpublished: SigningKey;
-
-const app = (clientId: string, version: 1 | 2 | null) => ({
-  clientId,
-  identifierUris: [`api://${clientId}`],
-  requestedAccessTokenVersion: version,
-  servicePrincipal: true,
-  secrets: [{ value: SECRET, expiresAt: Date.now() + HOUR }],
-});
 
 beforeAll(async () => {
   [published, unpublished] = await Promise.all([
@@ -44,7 +35,7 @@ beforeAll(async () => {
         {
           tenantId: TENANT,
           domains: ['claims-e2e.onmicrosoft.com'],
-          apps: [app(V1_APP, null), app(V2_APP, 2)],
+          apps: [entraApp(V1_APP, SECRET), entraApp(V2_APP, SECRET, 2)],
         },
       ],
     }),

@@ -13,7 +13,12 @@ import { silentLogger } from '../../src/log.js';
 import { parseSettings } from '../../src/settings.js';
 import { REPO_ROOT, runAction, spawnAndWait } from '../e2e/runner.js';
 import { startTinyproxy, type Tinyproxy } from '../peers/tinyproxy.js';
-import { startEntraStandIn, type EntraStandIn, type EntraTenant } from '../stand-ins/entra.js';
+import {
+  entraApp,
+  startEntraStandIn,
+  type EntraStandIn,
+  type EntraTenant,
+} from '../stand-ins/entra.js';
 import { freeLoopbackPort } from '../support/ports.js';
 import { makeTestCertificate, type TestCertificate } from '../support/tls.js';
 
@@ -24,15 +29,7 @@ const TENANTS: EntraTenant[] = [
   {
     tenantId: TENANT,
     domains: [],
-    apps: [
-      {
-        clientId: APP,
-        identifierUris: [`api://${APP}`],
-        requestedAccessTokenVersion: null,
-        servicePrincipal: true,
-        secrets: [{ value: SECRET, expiresAt: Date.now() + 3_600_000 }],
-      },
-    ],
+    apps: [entraApp(APP, SECRET)],
   },
 ];
 

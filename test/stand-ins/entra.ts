@@ -52,6 +52,24 @@ export interface EntraTenant {
   readonly apps: readonly EntraApp[];
 }
 
+/**
+ * The common app registration: a service principal, the one Application ID URI
+ * `api://{client-id}`, and one client secret `secret` that expires an hour from now.
+ */
+export function entraApp(
+  clientId: string,
+  secret: string,
+  requestedAccessTokenVersion: 1 | 2 | null = null,
+): EntraApp {
+  return {
+    clientId,
+    identifierUris: [`api://${clientId}`],
+    requestedAccessTokenVersion,
+    servicePrincipal: true,
+    secrets: [{ value: secret, expiresAt: Date.now() + 3_600_000 }],
+  };
+}
+
 export interface EntraStandInOptions {
   readonly tenants: readonly EntraTenant[];
   /** Seconds a token lives; Entra gives between 60 and 90 minutes. Default 3599. */
