@@ -38,7 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([entra.close(), corgea.close(), corgeaReadingAzp.close()]);
+  await Promise.all([entra?.close(), corgea?.close(), corgeaReadingAzp?.close()]);
 });
 
 /** Registers the derived values in `target`, fetches a token for `clientId`, asks verify. */

@@ -13,8 +13,11 @@ let standIn: CorgeaStandIn;
 const closers: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
+  // Each registered as it starts, so that a failed start still stops the ones before it.
   issuer = await startTestIssuer('/tenant-1');
+  closers.push(issuer.close);
   impostor = await startTestIssuer('/tenant-1');
+  closers.push(impostor.close);
   standIn = await startCorgeaStandIn({
     adminToken: ADMIN,
     configs: [
@@ -26,7 +29,7 @@ beforeAll(async () => {
       },
     ],
   });
-  closers.push(issuer.close, impostor.close, standIn.close);
+  closers.push(standIn.close);
 });
 
 afterAll(async () => {

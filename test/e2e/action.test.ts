@@ -3,11 +3,10 @@
  * the Entra stand-in and the oidc-provider peer. Asserts on the parsed file commands, the order
  * of the masking commands, and that neither secret nor token shows in clear anywhere.
  */
-import { createServer } from 'node:net';
-
 import { PEER_CLIENTS, PEER_SCOPE, startOidcPeer, type OidcPeer } from '../peers/oidc-provider.js';
 import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
+import { refusedLoopbackPort } from '../support/ports.js';
 import { runAction, type ActionRun } from './runner.js';
 
 const TENANT = '9e0c1c2d-5f4a-4b7e-9d3c-2a1b0c9d8e7f';
@@ -213,15 +212,6 @@ describe('the action against the oidc-provider peer', () => {
   });
 });
 
-/** A loopback port with nothing listening on it. */
-async function refusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('every failure exits non-zero, names the problem, and shows no secret', () => {
   const badInputs: [string, Record<string, string>, RegExp][] = [
     ['no client ID', { 'client-id': '' }, /Input client-id: is required/],
@@ -287,7 +277,7 @@ describe('every failure exits non-zero, names the problem, and shows no secret',
   });
 
   test('a refused port: a connection error naming the host, after the attempts', async () => {
-    const port = await refusedPort();
+    const port = await refusedLoopbackPort();
     const run = await runAction({
       inputs: entraInputs({ 'authority-host': `http://127.0.0.1:${port}`, attempts: '2' }),
     });

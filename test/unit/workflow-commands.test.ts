@@ -100,15 +100,21 @@ describe('requireFileCommands: every file a write needs, checked before the firs
 describe('file-command delimiters', () => {
   test('never occur in the value they close, however the value is made', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'delimiter-'));
-    const output = path.join(dir, 'output');
-    await writeFile(output, '');
-    process.env['GITHUB_OUTPUT'] = output;
-    const hostile = `x\nghadelimiter_\nother<<ghadelimiter_\ny`;
-    setOutput('issuer', hostile);
-    const text = await readFile(output, 'utf8');
-    const delimiter = text.slice('issuer<<'.length, text.indexOf('\n'));
-    expect(text).toBe(`issuer<<${delimiter}\n${hostile}\n${delimiter}\n`);
-    expect(hostile.includes(delimiter)).toBe(false);
-    await rm(dir, { recursive: true, force: true });
+    const saved = process.env['GITHUB_OUTPUT'];
+    try {
+      const output = path.join(dir, 'output');
+      await writeFile(output, '');
+      process.env['GITHUB_OUTPUT'] = output;
+      const hostile = `x\nghadelimiter_\nother<<ghadelimiter_\ny`;
+      setOutput('issuer', hostile);
+      const text = await readFile(output, 'utf8');
+      const delimiter = text.slice('issuer<<'.length, text.indexOf('\n'));
+      expect(text).toBe(`issuer<<${delimiter}\n${hostile}\n${delimiter}\n`);
+      expect(hostile.includes(delimiter)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['GITHUB_OUTPUT'];
+      else process.env['GITHUB_OUTPUT'] = saved;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
