@@ -4,13 +4,16 @@
  * troubleshooting entries, each against the message the code produces.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdktf';
+import ts from 'typescript';
 import { parse } from 'yaml';
+
+import { requireFileCommands } from '../action/workflow-commands.js';
 
 import { CorgeaBootstrapStack } from '../cdktf/bootstrap-stack.js';
 import { main } from '../src/cli/main.js';
@@ -64,6 +67,12 @@ function tableRows(text: string): string[][] {
 }
 
 const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1');
+
+/** Troubleshooting entries that a test below compares with the message the code gives when run. */
+const ranEntries: string[] = [
+  ...Object.values(LINES),
+  ...Object.values(FIXES).map((fix) => `Fix: ${fix}`),
+];
 
 describe('the two commands', () => {
   it('are the first code block of the README, exactly', () => {
@@ -218,13 +227,16 @@ describe('the examples', () => {
 
 describe('troubleshooting', () => {
   /** What the command line writes to stderr for `argv`, with its exit code. */
-  async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
+  async function cli(
+    argv: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; stderr: string }> {
     let stderr = '';
-    const code = await main(argv, { env: {}, stderr: (text) => (stderr += text) });
+    const code = await main(argv, { env, stderr: (text) => (stderr += text) });
     return { code, stderr };
   }
 
-  it.each([
+  const commandLineCases: [string, string[], Record<string, string>][] = [
     ['Unknown command "{name}".', ['tokn'], { name: 'tokn' }],
     ['Input {flag}: is not an option of this command.', ['token', '--nope'], { flag: '--nope' }],
     [
@@ -253,7 +265,50 @@ describe('troubleshooting', () => {
       {},
     ],
     ['Input --verify: expected true or false.', ['token', '--verify', 'yes'], {}],
-  ])(
+    ['Input --check-claims: expected true or false.', ['token', '--check-claims', 'no'], {}],
+    [
+      'Unknown command; it is not shown, since it does not look like a command name.',
+      ['s3cr3t=value!'],
+      {},
+    ],
+    [
+      'Input --format: expected one of raw, env, json, found "{value}".',
+      ['token', '--format', 'xml'],
+      { value: 'xml' },
+    ],
+    [
+      'Input --client-secret: a secret on the command line is visible to every process on the machine and lands in shell history.',
+      ['token', '--client-secret', 'x'],
+      {},
+    ],
+    [
+      'Input client-secret: the environment variable {name} is empty or not set.',
+      ['token', '--tenant-id', 'contoso.com', '--client-id', 'a'],
+      { name: 'CORGEA_CLIENT_SECRET' },
+    ],
+    [
+      'Input --token: a token on the command line is visible to every process on the machine and lands in shell history.',
+      ['check', '--token=x'],
+      {},
+    ],
+    [
+      'Input --token-env: the environment variable {name} is empty or not set.',
+      ['check', '--tenant-id', 'contoso.com', '--client-id', 'a', '--token-env', 'MY_TOKEN'],
+      { name: 'MY_TOKEN' },
+    ],
+    [
+      'Input --{name}: a credential on the command line is visible to every process on the machine and lands in shell history and Terraform logs.',
+      ['register', '--admin-token', 'x'],
+      { name: 'admin-token' },
+    ],
+    [
+      'Input CORGEA_ADMIN_TOKEN: the environment variable CORGEA_ADMIN_TOKEN is empty or not set; it holds the Corgea credential that manages JWT-auth configurations.',
+      ['deregister', '--name', 'github-staging'],
+      {},
+    ],
+  ];
+  ranEntries.push(...commandLineCases.map(([entry]) => entry));
+  it.each(commandLineCases)(
     'lists the command-line message %s as the command line says it, exit 2',
     async (entry, argv, values) => {
       expect(readme).toContain(`\`${entry}\``);
@@ -269,6 +324,76 @@ describe('troubleshooting', () => {
           (_, name: string) => values[name as keyof typeof values] ?? `{${name}}`,
         ),
       );
+    },
+  );
+
+  const admin = { CORGEA_ADMIN_TOKEN: 'corgea-admin-credential' };
+  const registrationCases: [string, string[], Record<string, string>][] = [
+    [
+      'Input {source}: the name of the JWT-auth configuration is missing.',
+      ['deregister'],
+      { source: '--name (or CORGEA_CONFIG_NAME)' },
+    ],
+    [
+      'Input {source}: the issuer is missing.',
+      ['register', '--name', 'n'],
+      { source: '--issuer (or CORGEA_CONFIG_ISSUER)' },
+    ],
+    [
+      'Input {source}: the audience is missing.',
+      ['register', '--name', 'n', '--issuer', 'https://sts.windows.net/t/'],
+      { source: '--audience (or CORGEA_CONFIG_AUDIENCE)' },
+    ],
+    [
+      'Input {source}: expected at least one application ID, found none.',
+      [
+        'register',
+        '--name',
+        'n',
+        '--issuer',
+        'https://sts.windows.net/t/',
+        '--audience',
+        'api://a',
+      ],
+      { source: '--allowed-application-ids (or CORGEA_CONFIG_ALLOWED_APPLICATION_IDS)' },
+    ],
+  ];
+  ranEntries.push(...registrationCases.map(([entry]) => entry));
+  it.each(registrationCases)(
+    'lists the registration message %s as register says it, exit 2',
+    async (entry, argv, values) => {
+      expect(readme).toContain(`\`${entry}\``);
+      const { code, stderr } = await cli(argv, admin);
+      expect(code).toBe(2);
+      const first = stderr.split('\n').find((line) => line.startsWith('error: ')) ?? '';
+      expect(first.replace(/^error: /, '').replace(/ Fix: .*$/, '')).toBe(
+        entry.replace(
+          /\{(\w+)\}/g,
+          (_, name: string) => values[name as keyof typeof values] ?? `{${name}}`,
+        ),
+      );
+    },
+  );
+
+  const fileCommands = [
+    ['GITHUB_OUTPUT', 'set outputs'],
+    ['GITHUB_ENV', 'export variables'],
+  ];
+  const fileCommandEntry = (variable: string, what: string) =>
+    `Input ${variable}: is not set, so the action cannot ${what}; nothing was written.`;
+  ranEntries.push(...fileCommands.map(([variable, what]) => fileCommandEntry(variable!, what!)));
+  it.each(fileCommands)(
+    'lists the action message for a missing %s file command as the action says it',
+    (variable, what) => {
+      const entry = fileCommandEntry(variable!, what!);
+      expect(readme).toContain(`\`${entry}\``);
+      const saved = process.env[variable];
+      delete process.env[variable];
+      try {
+        expect(() => requireFileCommands([variable as 'GITHUB_ENV'])).toThrow(entry);
+      } finally {
+        if (saved !== undefined) process.env[variable] = saved;
+      }
     },
   );
 
@@ -411,6 +536,31 @@ describe('troubleshooting', () => {
       { 'allowed-application-ids': 'a,b c' },
       { input: 'allowed-application-ids', value: 'b c' },
     ],
+    [
+      'Input {input}: expected an absolute https URL, found "{value}".',
+      { issuer: 'idp.example.com' },
+      { input: 'issuer', value: 'idp.example.com' },
+    ],
+    [
+      'Input {input}: expected an https URL, found "{scheme}//{host}". Plain http is accepted only for loopback hosts.',
+      { 'expected-issuer': 'http://sts.windows.net/x/' },
+      { input: 'expected-issuer', scheme: 'http:', host: 'sts.windows.net' },
+    ],
+    [
+      'Input {input}: expected true or false, found "{value}".',
+      { 'output-token': 'no' },
+      { input: 'output-token', value: 'no' },
+    ],
+    [
+      'Input {input}: expected true or false, found "{value}".',
+      { 'check-claims': '0' },
+      { input: 'check-claims', value: '0' },
+    ],
+    [
+      'Input {input}: expected true or false, found "{value}".',
+      { summary: 'off' },
+      { input: 'summary', value: 'off' },
+    ],
   ];
   const valid: Record<string, string> = {
     'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -418,19 +568,217 @@ describe('troubleshooting', () => {
     'client-secret': 's3cret',
   };
 
-  it.each(inputCases)('lists %s as the settings parser says it', (entry, inputs, values) => {
-    expect(readme).toContain(`\`${entry}\``);
+  /** The error parseSettings throws for `inputs` on top of a valid set. */
+  function settingsError(inputs: Record<string, string>): unknown {
     const given = { ...valid, ...inputs };
-    let thrown: unknown;
     try {
       parseSettings((name) => given[name] ?? '');
     } catch (error) {
-      thrown = error;
+      return error;
     }
+    return undefined;
+  }
+
+  it('has an entry, run against the settings parser, for a malformed value of every input of action.yml', () => {
+    const faulted = inputCases.map(([, inputs]) => (settingsError(inputs) as InputError).input);
+    expect([...new Set(faulted)].sort()).toEqual([...inputNames].sort());
+  });
+
+  ranEntries.push(...inputCases.map(([entry]) => entry));
+
+  it.each(inputCases)('lists %s as the settings parser says it', (entry, inputs, values) => {
+    expect(readme).toContain(`\`${entry}\``);
+    const thrown = settingsError(inputs);
     expect(thrown).toBeInstanceOf(InputError);
     const problem = (thrown as InputError).message.replace(/ Fix: .*$/s, '');
     expect(problem).toBe(
       entry.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`),
     );
+  });
+});
+
+/**
+ * The troubleshooting section against the source, both ways, by reading the code with the
+ * TypeScript parser: every literal part of a message the code builds appears among the section's
+ * quoted messages, and every quoted message's literal parts are text the code holds. `{…}` and
+ * `…` in the README stand for values, as `${…}` and other expressions do in the code.
+ */
+describe('troubleshooting against the code', () => {
+  const section = readme.slice(
+    readme.indexOf('\n## Troubleshooting'),
+    readme.indexOf('\n## Limitations'),
+  );
+  const quoted = [...section.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
+
+  const ERROR_CLASSES: Record<string, number> = {
+    InputError: 1,
+    DiscoveryError: 0,
+    OAuthError: 1,
+    ResponseError: 0,
+    NetworkError: 1,
+    ClaimError: 1,
+    CorgeaError: 0,
+  };
+  /** Variables and properties that hold a message's problem (or a cause) outside a constructor. */
+  const MESSAGE_NAMES = new Set(['problem', 'head', 'carries', 'wanted', 'cause']);
+  const HOLE = Symbol('value');
+  type Piece = string | typeof HOLE;
+
+  /** The literal runs of a string expression; other expressions are holes. Branches add runs. */
+  function pieces(node: ts.Node, branches: Piece[][]): Piece[] {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return [node.text];
+    if (ts.isTemplateExpression(node)) {
+      const out: Piece[] = [node.head.text];
+      for (const span of node.templateSpans) out.push(HOLE, span.literal.text);
+      return out;
+    }
+    if (ts.isParenthesizedExpression(node)) return pieces(node.expression, branches);
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      return [...pieces(node.left, branches), ...pieces(node.right, branches)];
+    }
+    if (ts.isConditionalExpression(node)) {
+      branches.push(pieces(node.whenTrue, branches), pieces(node.whenFalse, branches));
+    }
+    return [HOLE];
+  }
+
+  /** The literal runs between holes. */
+  function runs(list: Piece[]): string[] {
+    const out = [''];
+    for (const piece of list) {
+      if (piece === HOLE) out.push('');
+      else out[out.length - 1] += piece;
+    }
+    return out;
+  }
+
+  function sourceFiles(dir: string): string[] {
+    return readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        return ['dist', 'cdktf.out', 'node_modules'].includes(entry.name) ? [] : sourceFiles(file);
+      }
+      return file.endsWith('.ts') ? [file] : [];
+    });
+  }
+
+  /** Each message the code builds, as literal runs with the file it is in. */
+  const messages: { file: string; runs: string[] }[] = [];
+  /** Every literal run of every string expression in the code. */
+  const literals: string[] = [];
+  for (const file of ['src', 'action', 'cdktf'].flatMap(sourceFiles)) {
+    const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.ES2022, true);
+    const add = (node: ts.Node | undefined) => {
+      if (!node) return;
+      const branches: Piece[][] = [];
+      for (const list of [pieces(node, branches), ...branches])
+        messages.push({ file, runs: runs(list) });
+    };
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && ts.isIdentifier(node.expression)) {
+        const at = ERROR_CLASSES[node.expression.text];
+        if (at !== undefined) add(node.arguments?.[at]);
+      }
+      if (
+        (ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) &&
+        ts.isIdentifier(node.name) &&
+        MESSAGE_NAMES.has(node.name.text)
+      ) {
+        add(node.initializer);
+      }
+      // The network failures: a table of [problem, fix] per stage.
+      if (ts.isVariableDeclaration(node) && node.name.getText() === 'problems') {
+        const table = node.initializer;
+        if (table && ts.isObjectLiteralExpression(table)) {
+          for (const row of table.properties) {
+            if (ts.isPropertyAssignment(row) && ts.isArrayLiteralExpression(row.initializer)) {
+              add(row.initializer.elements[0]);
+            }
+          }
+        }
+      }
+      // What Corgea's refusal of a token says, built in one function.
+      if (ts.isFunctionDeclaration(node) && node.name?.text === 'refusal') {
+        const returns = (inner: ts.Node): void => {
+          if (ts.isReturnStatement(inner)) add(inner.expression);
+          ts.forEachChild(inner, returns);
+        };
+        returns(node);
+      }
+      const isRoot =
+        ts.isStringLiteral(node) ||
+        ts.isNoSubstitutionTemplateLiteral(node) ||
+        ts.isTemplateExpression(node) ||
+        ts.isBinaryExpression(node);
+      if (isRoot) literals.push(...runs(pieces(node, [])));
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+
+  it('finds the messages of every error class in the code', () => {
+    const files = new Set(messages.map((m) => m.file));
+    for (const file of ['src/settings.ts', 'src/claims/causes.ts', 'src/http/transport.ts']) {
+      expect(files).toContain(file);
+    }
+    expect(messages.length).toBeGreaterThan(150);
+  });
+
+  it('quotes every literal part of every message the code builds', () => {
+    // Runs shorter than this are joints ("", ".", " (status ") that any entry holds.
+    const missing = messages.flatMap(({ file, runs }) =>
+      runs
+        .map((run) => run.trim())
+        .filter((run) => run.length >= 12 && !quoted.some((text) => text.includes(run)))
+        .map((run) => `${file}: ${run}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  /**
+   * Whether `part` is code text: inside one literal, or the end of one literal, any whole ones,
+   * and the start of another, as a message assembled from several strings reads.
+   */
+  function inCode(part: string): boolean {
+    const whole = new Set(literals);
+    const rest = (text: string): boolean =>
+      literals.some((literal) => literal.startsWith(text)) ||
+      [...Array(text.length).keys()]
+        .slice(1)
+        .some((j) => whole.has(text.slice(0, j)) && rest(text.slice(j)));
+    return (
+      literals.some((literal) => literal.includes(part)) ||
+      [...Array(part.length).keys()]
+        .slice(1)
+        .some(
+          (k) =>
+            literals.some((literal) => literal.endsWith(part.slice(0, k))) && rest(part.slice(k)),
+        )
+    );
+  }
+
+  it('quotes no message whose literal parts the code does not hold', () => {
+    // The entries themselves: headings, and list items that start with a quoted message.
+    const entries = [
+      ...section.matchAll(/^#{4,5} (`.*)$/gm),
+      ...section.matchAll(/^- (`.*)$/gm),
+    ].flatMap((m) => [...m[1]!.matchAll(/`([^`\n]+)`/g)].map((q) => q[1]!));
+    expect(entries.length).toBeGreaterThan(150);
+    // Those compared with the running code above need no second look.
+    const rest = entries.filter((entry) => !ranEntries.includes(entry));
+    const stale = rest.filter((entry) =>
+      entry
+        // The input, claim or fix prefix the code writes around a message: `Input ${input}: `.
+        .replace(/^(Input [^:]+|Claim \w+|Fix): /, '')
+        // Between sentences, at quotes and at values (numbers, paths, constants' names) the code
+        // has an expression more often than not.
+        .split(
+          /\{[^}]*\}|…|"|\. (?=[A-Z])|\(absent\)|\d+|\/api\/v1\/[\w-]+|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/,
+        )
+        .map((part) => part.trim())
+        .filter((part) => part.length > 1)
+        .some((part) => !inCode(part)),
+    );
+    expect(stale).toEqual([]);
   });
 });
