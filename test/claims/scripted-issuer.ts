@@ -65,6 +65,10 @@ export async function startScriptedIssuer(
     issuer,
     queue: (token) => tokens.push(token),
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

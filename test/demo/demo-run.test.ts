@@ -2,8 +2,7 @@
  * The demo's run loop in process, for what the full run cannot show: a failing step ends the run
  * with its reason and exit code 1, later steps do not start, and the stand-ins are stopped.
  */
-import { connect } from 'node:net';
-
+import { connectOutcome } from '../support/ports.js';
 import { runDemo } from './demo-run.js';
 import { demoSecrets } from './demo-secrets.js';
 import { DEMO_STEPS, DemoFailure, type DemoStep } from './demo-steps.js';
@@ -16,17 +15,6 @@ async function startDemoWorld(secrets: Parameters<typeof startWorld>[0]): Promis
   const world = await startWorld(secrets);
   worlds.push(world);
   return world;
-}
-
-function connectOutcome(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
 }
 
 /** Replaces the timings, which vary, so that whole lines can be compared. */

@@ -6,11 +6,11 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import path from 'node:path';
 
 import { REPO_ROOT } from '../e2e/runner.js';
 import { findLeaks } from '../support/leaks.js';
+import { connectOutcome } from '../support/ports.js';
 import { bundleChildren, isAlive } from './child-processes.js';
 import { DEMO_SEED_VARIABLE, demoSecrets } from './demo-secrets.js';
 import { ACTION_BUNDLE } from './demo-steps.js';
@@ -79,18 +79,6 @@ async function waitFor<T>(what: string, condition: () => T | undefined, timeoutM
 /** The stand-ins' ports, from the first line (`… stand-in http://127.0.0.1:PORT …`). */
 function portsOf(line: string | undefined): number[] {
   return [...(line ?? '').matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
-}
-
-/** Resolves with the error code of a connection attempt, or 'connected'. */
-function connectOutcome(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-  });
 }
 
 function expectNoSecretOrToken(demo: DemoProcess): void {

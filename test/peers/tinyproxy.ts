@@ -5,11 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { freeLoopbackPort } from '../support/ports.js';
+import { connectOutcome, freeLoopbackPort } from '../support/ports.js';
 import { requireProgram } from '../support/programs.js';
 
 /** Where tinyproxy is; `.ci/run` installs it, a developer machine may not have it. */
@@ -96,15 +95,7 @@ async function waitUntilListening(
     if (child.exitCode !== null) {
       throw new Error(`tinyproxy exited with ${child.exitCode} before listening: ${output()}`);
     }
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
+    if ((await connectOutcome(port)) === 'connected') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`tinyproxy did not listen on 127.0.0.1:${port} within 5 s: ${output()}`);
