@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { errorMessage, REPO_ROOT, runAction, spawnAndWait, type ActionRun } from '../e2e/runner.js';
 import { actionRunPlaces, findLeaks } from '../support/leaks.js';
-import { makeCertificates, type Certificates } from '../support/tls.js';
-import { closedPort, startProxy, startTlsServer, stopAll } from './loopback.js';
+import type { Certificates } from '../support/tls.js';
+import { certificates, closedPort, startProxy, startTlsServer, stopAll } from './loopback.js';
 
 // Runs the bundles as built (`npm run build` first). runAction preloads test/e2e/loopback-only.cjs,
 // so the `.invalid` host below fails as a name that does not exist without any DNS query.
@@ -35,12 +35,9 @@ function expectFailedWithoutLeaks(run: ActionRun): void {
 
 let certs: Certificates;
 beforeAll(async () => {
-  certs = await makeCertificates();
+  certs = await certificates();
 });
-afterAll(async () => {
-  await stopAll();
-  await certs?.remove();
-});
+afterAll(stopAll);
 
 describe('the action bundle ends a failed step with the connectivity diagnosis', () => {
   it('for a host that does not resolve', async () => {

@@ -4,8 +4,9 @@ import { diagnoseFailure } from '../../src/diagnose/diagnose-failure.js';
 import { nodeProbes, type Lookup } from '../../src/diagnose/node-probes.js';
 import { NetworkError } from '../../src/errors.js';
 import { nodeTransport } from '../../src/http/transport.js';
-import { makeCertificates, type Certificates } from '../support/tls.js';
+import type { Certificates } from '../support/tls.js';
 import {
+  certificates,
   closedPort,
   startPlainHttpServer,
   startCountingTlsServer,
@@ -45,12 +46,9 @@ async function diagnosisOf(error: NetworkError, env: Record<string, string> = {}
 
 let certs: Certificates;
 beforeAll(async () => {
-  certs = await makeCertificates();
+  certs = await certificates();
 });
-afterAll(async () => {
-  await stopAll();
-  await certs?.remove();
-});
+afterAll(stopAll);
 
 describe('connectivity diagnosis against loopback peers', () => {
   it('reports a refused port after the request to it failed', async () => {

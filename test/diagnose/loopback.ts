@@ -1,6 +1,6 @@
 /**
  * Peers on loopback for the connectivity diagnosis tests: TLS and plain servers on 127.0.0.1
- * port 0 (certificates from test/support/tls.ts), a port that refuses connections, and Debian's
+ * port 0 with the certificates of test/support/tls.ts, a port that refuses connections, and Debian's
  * tinyproxy. Everything started here is stopped by `stopAll()`, which the tests call in afterAll.
  */
 import net from 'node:net';
@@ -8,16 +8,23 @@ import tls from 'node:tls';
 
 import { startTinyproxy } from '../peers/tinyproxy.js';
 import { refusedLoopbackPort } from '../support/ports.js';
-import type { KeyPair } from '../support/tls.js';
+import { makeCertificates, type Certificates, type KeyPair } from '../support/tls.js';
 
 /** A port on 127.0.0.1 that was bound and released, so a connection to it is refused. */
 export const closedPort = refusedLoopbackPort;
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
-/** Stops every server and child process started here (tinyproxy's directory goes with it). */
+/** Stops every server and child process started here, and removes the certificates. */
 export async function stopAll(): Promise<void> {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+/** The certificates of test/support/tls.ts, removed by `stopAll()`. */
+export async function certificates(): Promise<Certificates> {
+  const made = await makeCertificates();
+  cleanups.push(made.remove);
+  return made;
 }
 
 /** A TLS server on 127.0.0.1 that completes handshakes and closes; resolves with its port. */
