@@ -99,7 +99,7 @@ function readMetadata(doc: Record<string, unknown>, given: string, source: URL):
 }
 
 /** A URL field of the metadata, held to the rules of an input URL; the server is at fault. */
-function metadataUrl(field: string, value: string, source: URL): URL {
+export function metadataUrl(field: string, value: string, source: URL): URL {
   try {
     return parseServiceUrl(field, value);
   } catch (error) {

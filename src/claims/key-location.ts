@@ -1,9 +1,9 @@
-import { discoverIssuer } from '../discovery.js';
+import { discoverIssuer, metadataUrl } from '../discovery.js';
 import { entraKeysUrl, entraMetadataUrl } from '../entra.js';
 import { DiscoveryError } from '../errors.js';
 import { parseJsonObject, sendWithRetries, type RequestContext } from '../http/get-json.js';
 import { isGuid, type CheckSettings } from '../settings.js';
-import { joinUrl, parseServiceUrl } from '../urls.js';
+import { joinUrl } from '../urls.js';
 import { tokenEntraVersion } from './entra-version.js';
 
 /** Where the keys that sign the token are published, and what the metadata said on the way. */
@@ -84,7 +84,7 @@ async function locateEntraKeys(
     );
   }
   return {
-    keysUrl: parseServiceUrl('jwks_uri (from Entra metadata)', jwks),
+    keysUrl: metadataUrl('jwks_uri', jwks, url),
     metadataIssuer: issuer,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Every line the connectivity diagnosis can print, as a template whose `{name}` parts are filled
- * in at run time. They live in one table so that docs/troubleshooting-network.md can list each one
+ * in at run time. They live in one table so that the README's troubleshooting section can list each one
  * by its exact text, and a test holds the two together.
  */
 export const LINES = {
