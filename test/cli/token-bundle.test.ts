@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 
 import { REPO_ROOT } from '../e2e/runner.js';
-import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import type { CorgeaStandIn } from '../stand-ins/corgea.js';
+import type { EntraStandIn } from '../stand-ins/entra.js';
+import { startTokenPeers, type TokenPeers } from './token-peers.js';
 
 const BUNDLE = path.join(REPO_ROOT, 'bin/corgea-idp-auth.cjs');
 const TENANT = '8e4d5f60-7182-4d9e-8fa0-213c4d5e6f70';
@@ -22,32 +23,15 @@ const SECRET = 'Bundle~token.Secret+4b8';
 
 let entra: EntraStandIn;
 let corgea: CorgeaStandIn;
+let peers: TokenPeers | undefined;
 
 beforeAll(async () => {
-  entra = await startEntraStandIn({
-    tenants: [
-      {
-        tenantId: TENANT,
-        domains: [],
-        apps: [entraApp(APP, SECRET)],
-      },
-    ],
-  });
-  corgea = await startCorgeaStandIn({
-    adminToken: 'admin-not-used-here',
-    configs: [
-      {
-        name: 'ci',
-        issuer: entra.issuer(TENANT, 1),
-        audience: `api://${APP}`,
-        allowed_application_ids: [APP],
-      },
-    ],
-  });
+  peers = await startTokenPeers(TENANT, APP, SECRET);
+  ({ entra, corgea } = peers);
 });
 
 afterAll(async () => {
-  await Promise.all([entra?.close(), corgea?.close()]);
+  await peers?.close();
 });
 
 function sh(script: string, env: Record<string, string>) {

@@ -9,9 +9,10 @@ import path from 'node:path';
 
 import { REPO_ROOT } from '../e2e/runner.js';
 import { startCorgeaStandIn, type CorgeaStandIn } from '../stand-ins/corgea.js';
-import { entraApp, startEntraStandIn, type EntraStandIn } from '../stand-ins/entra.js';
+import type { EntraStandIn } from '../stand-ins/entra.js';
 import { runCli } from '../support/cli.js';
 import { findLeaks } from '../support/leaks.js';
+import { startTokenPeers, type TokenPeers } from './token-peers.js';
 
 const TENANT = '6c2b3d4e-5f60-4b7c-8d9e-0f1a2b3c4d5e';
 const APP = 'c3c3c3c3-0000-4000-8000-000000000003';
@@ -20,32 +21,15 @@ const JWT = /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 let entra: EntraStandIn;
 let corgea: CorgeaStandIn;
+let peers: TokenPeers | undefined;
 
 beforeAll(async () => {
-  entra = await startEntraStandIn({
-    tenants: [
-      {
-        tenantId: TENANT,
-        domains: [],
-        apps: [entraApp(APP, SECRET)],
-      },
-    ],
-  });
-  corgea = await startCorgeaStandIn({
-    adminToken: 'admin-not-used-here',
-    configs: [
-      {
-        name: 'ci',
-        issuer: entra.issuer(TENANT, 1),
-        audience: `api://${APP}`,
-        allowed_application_ids: [APP],
-      },
-    ],
-  });
+  peers = await startTokenPeers(TENANT, APP, SECRET);
+  ({ entra, corgea } = peers);
 });
 
 afterAll(async () => {
-  await Promise.all([entra?.close(), corgea?.close()]);
+  await peers?.close();
 });
 
 async function token(args: string[], env: Record<string, string> = {}) {
