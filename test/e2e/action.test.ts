@@ -16,18 +16,13 @@ const SECRET = 'Zq8~e2e.Secret+with&all=the%chars and spaces';
 let entra: EntraStandIn;
 let peer: OidcPeer;
 beforeAll(async () => {
-  [entra, peer] = await Promise.all([
-    startEntraStandIn({
-      tenants: [
-        {
-          tenantId: TENANT,
-          domains: ['corgea-e2e.onmicrosoft.com'],
-          apps: [entraApp(APP, SECRET)],
-        },
-      ],
-    }),
-    startOidcPeer(),
-  ]);
+  // One at a time, so that whatever started before a failure is assigned and stopped in afterAll.
+  entra = await startEntraStandIn({
+    tenants: [
+      { tenantId: TENANT, domains: ['corgea-e2e.onmicrosoft.com'], apps: [entraApp(APP, SECRET)] },
+    ],
+  });
+  peer = await startOidcPeer();
 });
 afterAll(async () => {
   await Promise.all([entra?.close(), peer?.close()]);

@@ -29,18 +29,20 @@ beforeAll(async () => {
     signingKey('published'),
     signingKey('unpublished'),
   ]);
-  [entra, scripted] = await Promise.all([
-    startEntraStandIn({
-      tenants: [
-        {
-          tenantId: TENANT,
-          domains: ['claims-e2e.onmicrosoft.com'],
-          apps: [entraApp(V1_APP, SECRET), entraApp(V2_APP, SECRET, 2)],
-        },
-      ],
-    }),
-    startScriptedIssuer(published, { clientId: 'scripted-ci', clientSecret: SECRET }),
-  ]);
+  // One at a time, so that whatever started before a failure is assigned and stopped in afterAll.
+  entra = await startEntraStandIn({
+    tenants: [
+      {
+        tenantId: TENANT,
+        domains: ['claims-e2e.onmicrosoft.com'],
+        apps: [entraApp(V1_APP, SECRET), entraApp(V2_APP, SECRET, 2)],
+      },
+    ],
+  });
+  scripted = await startScriptedIssuer(published, {
+    clientId: 'scripted-ci',
+    clientSecret: SECRET,
+  });
   corgea = await startCorgeaStandIn({
     adminToken: 'admin-token-not-used-here',
     configs: [
