@@ -1,3 +1,5 @@
+import { oneLine } from './one-line.js';
+
 /**
  * A value that must never be printed: a client secret, a token, a proxy password.
  *
@@ -84,6 +86,13 @@ export function cut(text: string, maxLength: number): string {
 function wireForms(value: string): RegExp[] {
   const forms = new Set([
     literal(value),
+    // Error messages are made one line (control characters shown inert) before they are
+    // redacted, so a secret with a tab or a control character is looked for in that form too.
+    literal(oneLine(value)),
+    ...value
+      .split(/\r?\n/)
+      .filter((line) => line.length >= 8)
+      .map(literal),
     ...[encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2)].map(
       // %2b and %2B are the same byte: servers differ in the case of the hex digits they echo.
       (encoded) =>

@@ -93,10 +93,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     });
     return 0;
   } catch (error) {
-    return fail(error, command);
+    return fail(error);
   }
 
-  async function fail(error: unknown, command: Command): Promise<number> {
+  async function fail(error: unknown): Promise<number> {
     if (error instanceof CorgeaAuthError) {
       err(redact(`error: ${error.message}`, secrets, { maxLength: MAX_MESSAGE_LENGTH }));
       if (error instanceof NetworkError) {
@@ -108,7 +108,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         if (diagnosis) err(diagnosis.split('\n').map(oneLine).join('\n'));
       }
       const aboutArguments = error instanceof InputError && isArgumentInput(error.input);
-      if (aboutArguments) err(`\n${command.usage}`);
+      // A pointer, not the whole usage: in a CI log the error line should stay the last one.
+      if (aboutArguments) err(`Run corgea-idp-auth ${name} --help for its options.`);
       return error.exitCode;
     }
     const text = error instanceof Error ? error.message : String(error);
@@ -133,7 +134,8 @@ function isArgumentInput(input: string): boolean {
  */
 function unknownCommand(name: string): string {
   const names = Object.keys(COMMANDS);
-  const shown = /^-{0,2}[A-Za-z][\w-]{0,19}$/.test(name);
+  // Letters and dashes only: a short password pasted first would have digits or symbols.
+  const shown = /^-{0,2}[A-Za-z][A-Za-z-]{0,19}$/.test(name);
   const meant = shown ? closest(name, names) : undefined;
   const problem = shown
     ? `Unknown command "${name}".`

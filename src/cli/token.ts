@@ -70,7 +70,8 @@ Options (the same names and defaults as the GitHub Action's inputs):
   --allowed-application-ids ID   an allowed application ID in Corgea (default: --client-id);
                                  repeat the flag, or separate IDs with commas
   --verify true|false            ask GET {corgea-url}/api/v1/verify to accept it (default true)
-  --corgea-url URL               the Corgea instance (default ${DEFAULT_CORGEA_URL})
+  --corgea-url URL               the Corgea instance (default: $CORGEA_URL, else
+                                 ${DEFAULT_CORGEA_URL})
   --client-secret-env NAME       variable holding the secret (default ${DEFAULT_SECRET_VARIABLE})
   --client-secret-stdin          read the secret from stdin instead
   --format raw|env|json          what stdout gets (default raw):
@@ -117,6 +118,8 @@ a failed fetch):
       (name) => {
         if (name === 'client-secret') return secret;
         if (name === 'export-variable') return read(name) || DEFAULT_EXPORT_VARIABLE;
+        // As for `register`, and as the scan tools read it: the flag first, then CORGEA_URL.
+        if (name === 'corgea-url') return read(name) || (context.env['CORGEA_URL'] ?? '').trim();
         return read(name);
       },
       { applicationIds: { kind: 'flag', name: '--allowed-application-ids' } },

@@ -79,8 +79,8 @@ export function proxyPasswords(env: Env = process.env): string[] {
     passwords.add(password);
     // The transport sends the pair base64-encoded in Proxy-Authorization; an echo of that
     // header must be caught as well.
-    const user = safeDecode(parsed.username);
-    passwords.add(Buffer.from(`${user}:${safeDecode(password)}`).toString('base64'));
+    const user = decodeUserInfo(parsed.username);
+    passwords.add(Buffer.from(`${user}:${decodeUserInfo(password)}`).toString('base64'));
     try {
       passwords.add(decodeURIComponent(password));
     } catch {
@@ -90,7 +90,11 @@ export function proxyPasswords(env: Env = process.env): string[] {
   return [...passwords];
 }
 
-function safeDecode(text: string): string {
+/**
+ * The user or password part of a proxy URL, percent-decoded; a stray `%` that is not an escape
+ * is taken as written, as curl takes it, rather than failing the request.
+ */
+export function decodeUserInfo(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

@@ -3,7 +3,7 @@ import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
 
 import { NetworkError, type NetworkRoute, type NetworkStage } from '../errors.js';
-import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
+import { decodeUserInfo, selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
 
 /** One HTTP request. Bodies are small (forms, JSON), so they travel as strings. */
 export interface HttpRequest {
@@ -266,8 +266,8 @@ function exchange(
 /** The Proxy-Authorization header for a proxy URL that carries credentials; none otherwise. */
 export function proxyAuthorization(proxy: URL): Record<string, string> {
   if (!proxy.username && !proxy.password) return {};
-  const user = decodeURIComponent(proxy.username);
-  const password = decodeURIComponent(proxy.password);
+  const user = decodeUserInfo(proxy.username);
+  const password = decodeUserInfo(proxy.password);
   return {
     'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
   };

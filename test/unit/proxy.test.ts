@@ -212,3 +212,13 @@ describe('proxyPasswords: what the transport sends as proxy credentials', () => 
     );
   });
 });
+
+describe('a proxy password with a stray %', () => {
+  test('is sent as written, as curl sends it, instead of failing the request', () => {
+    const header = proxyAuthorization(new URL('http://alice:p%zzass@127.0.0.1:3128'));
+    expect(header['Proxy-Authorization']).toBe(
+      `Basic ${Buffer.from('alice:p%zzass').toString('base64')}`,
+    );
+    expect(proxyPasswords({ HTTP_PROXY: 'alice:p%zzass@127.0.0.1:3128' })).toContain('p%zzass');
+  });
+});

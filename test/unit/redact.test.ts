@@ -1,3 +1,4 @@
+import { oneLine } from '../../src/one-line.js';
 import { oauthError } from '../../src/oauth-errors.js';
 import { cut, redact } from '../../src/secret.js';
 
@@ -51,5 +52,18 @@ describe('oauthError: the description is quoted whole, so that redaction sees ev
     const shown = redact(error.message, [SECRET], { maxLength: 2000 });
     expect(shown).not.toContain(SECRET.slice(0, 4));
     expect(error.message).toContain(SECRET);
+  });
+});
+
+describe('redact, for secrets with characters a message does not keep', () => {
+  test('a secret with a tab and a control character is caught in its one-line form', () => {
+    const secret = 'Tab\tSecretValue\u0001Part2xyz';
+    const message = oneLine(`bad secret ${secret} given`);
+    expect(redact(message, [secret])).toBe('bad secret *** given');
+  });
+
+  test('each line of a multi-line secret is caught on its own', () => {
+    const secret = 'first-line-of-it\nsecond-line-of-it';
+    expect(redact('echo: first-line-of-it', [secret])).toBe('echo: ***');
   });
 });
