@@ -11,7 +11,8 @@ import { InputError } from '../errors.js';
 import type { RequestContext } from '../http/get-json.js';
 import { systemClock } from '../http/retry.js';
 import { nodeTransport } from '../http/transport.js';
-import { Secret } from '../secret.js';
+import { oneLine } from '../one-line.js';
+import { redact, Secret } from '../secret.js';
 import { DEFAULT_ATTEMPTS, DEFAULT_CORGEA_URL, DEFAULT_TIMEOUT_SECONDS } from '../settings.js';
 import { parseServiceUrl } from '../urls.js';
 import { readFlags } from './flags.js';
@@ -86,9 +87,10 @@ ${ENVIRONMENT_HELP}`,
     );
 
     const outcome = await registerJwtAuthConfig(client, desired);
-    const subject = `JWT-auth configuration "${outcome.config.name}" (id ${outcome.config.id})`;
+    // The name asked for, not the one Corgea echoed: stdout is not redacted by the runner's rules.
+    const subject = `JWT-auth configuration "${desired.name}" (id ${outcome.config.id})`;
     const detail = outcome.action === 'updated' ? `: ${outcome.changed.join(', ')} changed` : '';
-    context.stdout(`${outcome.action} ${subject}${detail}\n`);
+    context.stdout(reportLine(`${outcome.action} ${subject}${detail}`, token));
   },
 };
 
@@ -119,12 +121,24 @@ ${ENVIRONMENT_HELP}`,
 
     const outcome = await deregisterJwtAuthConfig(client, name);
     context.stdout(
-      outcome.action === 'deleted'
-        ? `deleted JWT-auth configuration "${name}" (id ${outcome.ids.join(', ')})\n`
-        : `already absent: JWT-auth configuration "${name}"\n`,
+      reportLine(
+        outcome.action === 'deleted'
+          ? `deleted JWT-auth configuration "${name}" (id ${outcome.ids.join(', ')})`
+          : `already absent: JWT-auth configuration "${name}"`,
+        token,
+      ),
     );
   },
 };
+
+/**
+ * The one line a command prints on stdout, which quotes ids Corgea chose: one line, control
+ * characters inert, the admin credential blanked (stdout, unlike stderr, is not redacted for us,
+ * and Terraform copies it into its own log).
+ */
+function reportLine(line: string, token: Secret): string {
+  return `${redact(oneLine(line), [token.reveal()])}\n`;
+}
 
 interface Inputs {
   value(flag: Flag): string;

@@ -296,6 +296,11 @@ function readConfig(item: unknown, operation: string): JwtAuthConfig {
       'check CORGEA_JWT_CONFIG_PATH: the response does not follow the JWT-auth configuration API.',
     );
   if (typeof id !== 'string' && typeof id !== 'number') throw wrong('id', 'a string or number');
+  // The id becomes a path segment of requests that carry the admin credential: `.`, `..`, a
+  // slash or a control character would send them elsewhere, or print oddly.
+  if (typeof id === 'string' && (!/^[A-Za-z0-9._~:@-]{1,200}$/.test(id) || /^\.{1,2}$/.test(id))) {
+    throw wrong('id', 'a plain identifier (letters, digits, . _ ~ : @ -, not . or ..)');
+  }
   for (const field of ['name', 'issuer', 'audience']) {
     if (typeof fields[field] !== 'string') throw wrong(field, 'a string');
   }
