@@ -104,8 +104,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
         // environment is the process's, as the transport's was.
         const { diagnoseFailure } = await import('../diagnose/diagnose-failure.js');
         const diagnosis = await diagnoseFailure(error).catch(() => undefined);
-        // Its lines quote certificate names, which their issuer chose: one line each, inert.
-        if (diagnosis) err(diagnosis.split('\n').map(oneLine).join('\n'));
+        if (diagnosis) err(diagnosis);
       }
       const aboutArguments = error instanceof InputError && isArgumentInput(error.input);
       // A pointer, not the whole usage: in a CI log the error line should stay the last one.

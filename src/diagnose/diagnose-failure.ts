@@ -1,6 +1,7 @@
 import { NetworkError, type NetworkRoute } from '../errors.js';
 import { selectProxy } from '../http/proxy.js';
 import { proxyAuthorization } from '../http/transport.js';
+import { oneLine } from '../one-line.js';
 import { diagnoseRoute, type Diagnosis } from './diagnose-route.js';
 import { nodeProbes } from './node-probes.js';
 import type { Probes } from './probes.js';
@@ -64,10 +65,13 @@ export async function diagnoseNetworkErrors(
   return diagnoses;
 }
 
-/** The lines a user reads in the failed step. */
+/**
+ * The lines a user reads in the failed step. Each is made one line and inert: they quote
+ * certificate names, which whoever issued the certificate chose.
+ */
 export function render(diagnosis: Diagnosis): string {
-  const body = diagnosis.lines.map((line) => `  ${line}`);
-  return [diagnosis.heading, ...body, `  Fix: ${diagnosis.fix}`].join('\n');
+  const body = diagnosis.lines.map((line) => `  ${oneLine(line)}`);
+  return [oneLine(diagnosis.heading), ...body, `  Fix: ${oneLine(diagnosis.fix)}`].join('\n');
 }
 
 function networkErrorsIn(error: unknown, depth = 0): NetworkError[] {

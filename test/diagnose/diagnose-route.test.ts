@@ -374,3 +374,17 @@ describe('which failures get a diagnosis', () => {
     expect(lines.at(-1)).toMatch(/^ {2}Fix: /);
   });
 });
+
+describe('render', () => {
+  it('makes each line one line and inert, since certificate names come from their issuer', () => {
+    const text = render({
+      heading: 'Connectivity diagnosis for https://127.0.0.1:1',
+      lines: ['TLS handshake: certificate for "evil\u001b]0;x\u0007\nname"'],
+      fix: 'trust the CA',
+      failedStage: 'tls',
+    });
+    expect(text.split('\n')).toHaveLength(3);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(text).toContain('\\x1B]0;x\\x07 name');
+  });
+});
