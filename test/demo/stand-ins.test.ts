@@ -106,6 +106,9 @@ test('the printed token and action commands succeed against the stand-ins as pas
     "# and the admin token are the stand-ins' own, generated for this run; they are valid nowhere",
   );
   expect(lines[1]).toContain('created JWT-auth configuration "corgea-demo-scans"');
+  // The README shows the two commands as printed, so that they cannot drift apart.
+  const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  expect(readme).toContain(`\n${token[0]}\n${action[0]}\n`);
 
   const fetched = await sh([...exports, token[0]!].join('\n'));
   expect({ code: fetched.code, stderr: fetched.stderr }).toEqual({
