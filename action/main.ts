@@ -25,14 +25,20 @@ export async function run(): Promise<void> {
     for (const password of proxyPasswords(process.env)) protect(password);
 
     const settings = parseSettings(runner.readInput);
+    // Before any request: a missing file must not cost a token fetch, nor half the outputs.
+    runner.requireFileCommands(
+      settings.exportVariable ? ['GITHUB_OUTPUT', 'GITHUB_ENV'] : ['GITHUB_OUTPUT'],
+    );
+    // Claim values are the issuer's to choose, and may echo what they were sent.
+    const scrub = (text: string): string => redact(text, secrets);
     const facts: RunFacts = {};
     try {
-      await obtainAndOutput(settings, protect, facts);
+      await obtainAndOutput(settings, protect, facts, scrub);
     } finally {
       // Written on failure too, when a token arrived: it shows what to compare.
       if (settings.summary && facts.token) {
         const { writeSummary } = await import('./summary.js');
-        await writeSummary(settings, facts);
+        await writeSummary(settings, facts, scrub);
       }
     }
   } catch (error) {
@@ -46,13 +52,14 @@ async function obtainAndOutput(
   settings: Settings,
   protect: (value: string) => void,
   facts: RunFacts,
+  scrub: (text: string) => string,
 ): Promise<void> {
   // Loaded only now: a run that fails on its inputs never pays for the network and jose code.
   const { obtainToken } = await import('../src/obtain-token.js');
   const token = await obtainToken(settings, { log: runnerLog, protect, facts });
 
   const { writeOutputs } = await import('./outputs.js');
-  writeOutputs(settings, token);
+  writeOutputs(settings, token, scrub);
 }
 
 const runnerLog = { info: runner.info, warning: runner.warning, debug: runner.debug };

@@ -11,7 +11,11 @@ export const MAX_CLAIM_OUTPUT = 1000;
  * `CORGEA_URL` for the steps that follow. Called only once every check has passed; the token
  * was masked the moment it arrived.
  */
-export function writeOutputs(settings: Settings, token: FetchedToken): void {
+export function writeOutputs(
+  settings: Settings,
+  token: FetchedToken,
+  scrub: (text: string) => string = (text) => text,
+): void {
   requireFileCommands(
     settings.exportVariable ? ['GITHUB_OUTPUT', 'GITHUB_ENV'] : ['GITHUB_OUTPUT'],
   );
@@ -21,9 +25,10 @@ export function writeOutputs(settings: Settings, token: FetchedToken): void {
   setOutput('expires-in', String(token.expiresIn));
   setOutput('expires-at', token.expiresAt.toISOString());
   // Claim values come from the token's issuer and can be of any length; the token is never cut.
-  setOutput('issuer', cut(token.issuer, MAX_CLAIM_OUTPUT));
-  setOutput('audience', cut(token.audience, MAX_CLAIM_OUTPUT));
-  setOutput('application-id', cut(token.applicationId, MAX_CLAIM_OUTPUT));
+  // `scrub` blanks any secret a hostile issuer echoed into a claim.
+  setOutput('issuer', cut(scrub(token.issuer), MAX_CLAIM_OUTPUT));
+  setOutput('audience', cut(scrub(token.audience), MAX_CLAIM_OUTPUT));
+  setOutput('application-id', cut(scrub(token.applicationId), MAX_CLAIM_OUTPUT));
 
   if (settings.exportVariable) {
     exportVariable(settings.exportVariable, token.accessToken);

@@ -48,9 +48,14 @@ export function summaryMarkdown(settings: Settings, facts: RunFacts): string {
 }
 
 /** Writes the summary; a runner without a summary file gets a warning, not a failed step. */
-export async function writeSummary(settings: Settings, facts: RunFacts): Promise<void> {
+export async function writeSummary(
+  settings: Settings,
+  facts: RunFacts,
+  scrub: (text: string) => string = (text) => text,
+): Promise<void> {
   try {
-    await core.summary.addRaw(summaryMarkdown(settings, facts)).write();
+    // `scrub` blanks any secret a hostile issuer echoed into a claim the table quotes.
+    await core.summary.addRaw(scrub(summaryMarkdown(settings, facts))).write();
   } catch (error) {
     core.warning(
       `The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`,

@@ -10,6 +10,7 @@ import {
   type InputReader,
   type Settings,
 } from '../settings.js';
+import { redact } from '../secret.js';
 import { readFlags, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
@@ -130,7 +131,7 @@ a failed fetch):
       transport: nodeTransport({ env: context.env, userAgent: 'corgea-idp-auth' }),
     });
     // Reached only when every enabled check passed: a refused token never reaches stdout.
-    context.stdout(render(format, settings, token));
+    context.stdout(render(format, settings, token, (text) => redact(text, [secret])));
   },
 };
 
@@ -186,7 +187,13 @@ async function readSecret(read: InputReader, context: CommandContext): Promise<s
   return value;
 }
 
-function render(format: Format, settings: Settings, token: FetchedToken): string {
+/** `scrub` blanks the client secret wherever a hostile issuer echoed it into a claim. */
+function render(
+  format: Format,
+  settings: Settings,
+  token: FetchedToken,
+  scrub: (text: string) => string,
+): string {
   if (format === 'raw') return `${token.accessToken}\n`;
   if (format === 'env') {
     const name = settings.exportVariable || DEFAULT_EXPORT_VARIABLE;
@@ -199,9 +206,9 @@ function render(format: Format, settings: Settings, token: FetchedToken): string
       'token-type': token.tokenType,
       'expires-in': token.expiresIn,
       'expires-at': token.expiresAt.toISOString(),
-      issuer: token.issuer,
-      audience: token.audience,
-      'application-id': token.applicationId,
+      issuer: scrub(token.issuer),
+      audience: scrub(token.audience),
+      'application-id': scrub(token.applicationId),
     },
     null,
     2,

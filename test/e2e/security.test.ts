@@ -174,3 +174,34 @@ describe('outputs are all or nothing', () => {
     expect(run.outputs).toEqual({});
   });
 });
+
+describe('claims that echo the client secret', () => {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const echoing = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({
+    iss: `evil ${SECRET}`,
+    aud: [`aud-${SECRET}`, 'x'],
+    client_id: SECRET,
+  })}.c2ln`;
+
+  test('reach neither the claim outputs nor the summary in clear', async () => {
+    answer = { status: 200, body: { access_token: echoing, token_type: 'Bearer', expires_in: 60 } };
+    const run = await runAction({ inputs: inputs() });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['issuer']).toBe('evil ***');
+    expect(run.outputs['application-id']).toBe('***');
+    expect(run.outputs['audience']).not.toContain(SECRET);
+    expect(run.summary).not.toContain(SECRET);
+  });
+});
+
+describe('the file commands the runner gives', () => {
+  test('are checked before any request: a missing GITHUB_OUTPUT costs no token fetch', async () => {
+    answer = { status: 200, body: { access_token: TOKEN, token_type: 'Bearer', expires_in: 60 } };
+    const run = await runAction({ inputs: inputs(), env: { GITHUB_OUTPUT: '' } });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::Input GITHUB_OUTPUT: is not set');
+    expect(run.stdout).not.toContain('Requesting an access token');
+  });
+});
