@@ -4,7 +4,7 @@ import { requestContext } from '../fetch-token.js';
 import { resolveProfile } from '../profiles/profile.js';
 import { parseCheckSettings } from '../settings.js';
 import { nodeTransport } from '../http/transport.js';
-import { readFlags, variableName } from './flags.js';
+import { readFlags, shownVariable, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that describe the issuer and the expected configuration. */
@@ -110,8 +110,8 @@ async function readToken(read: (name: string) => string, context: CommandContext
   if (!value) {
     throw new InputError(
       '--token-env',
-      `the environment variable ${variable} is empty or not set.`,
-      `set ${variable} to the access token, name another variable with --token-env, or use --token-stdin.`,
+      `${shownVariable(variable, '--token-env')} is empty or not set.`,
+      `set that variable to the access token, name another variable with --token-env, or use --token-stdin.`,
     );
   }
   return value;

@@ -107,3 +107,14 @@ export function variableName(value: string, flag: string, fallback: string, hold
   }
   return value;
 }
+
+/**
+ * How a message names a variable the user chose: by its name when it looks like one (upper
+ * case, digits, underscores, as CI systems write them), else as "the variable --flag names",
+ * since a lower-case or mixed value that passed as a name may be a secret pasted in its place.
+ */
+export function shownVariable(variable: string, flag: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(variable)
+    ? `the environment variable ${variable}`
+    : `the environment variable that ${flag} names (not shown: it may be a value pasted there)`;
+}

@@ -11,7 +11,7 @@ import {
   type Settings,
 } from '../settings.js';
 import { redact } from '../secret.js';
-import { readFlags, variableName } from './flags.js';
+import { readFlags, shownVariable, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that the command line takes as flags; the secret is not among them. */
@@ -180,8 +180,8 @@ async function readSecret(read: InputReader, context: CommandContext): Promise<s
   if (!value) {
     throw new InputError(
       'client-secret',
-      `the environment variable ${variable} is empty or not set.`,
-      `set ${variable} to the client secret's value, or name another variable with --client-secret-env.`,
+      `${shownVariable(variable, '--client-secret-env')} is empty or not set.`,
+      `set that variable to the client secret's value, or name another variable with --client-secret-env.`,
     );
   }
   return value;

@@ -132,3 +132,19 @@ describe('a credential as a flag', () => {
     expect(stderr).toContain('--client-secret-env NAME');
   });
 });
+
+describe('a variable name that may be a pasted value', () => {
+  it('is not echoed when it is not written as CI systems write names (upper case)', async () => {
+    const pasted = 'kZ8qR2vN5tL9wX3yB7mC1dF6gH4jK0pQ';
+    const { code, stderr } = await runCli([...TOKEN_FLAGS, '--client-secret-env', pasted]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('the environment variable that --client-secret-env names');
+    expect(stderr).not.toContain(pasted);
+  });
+
+  it('is named when it looks like one', async () => {
+    const { stderr } = await runCli([...TOKEN_FLAGS, '--client-secret-env', 'MY_SECRET']);
+    expect(stderr).toContain('the environment variable MY_SECRET is empty or not set');
+  });
+});
