@@ -85,7 +85,7 @@ export class CorgeaJwtAuthConfig extends Construct {
       return;
     }
 
-    const command = props.command ?? `node ${JSON.stringify(BUNDLE)}`;
+    const command = props.command ?? `node ${shellQuote(BUNDLE)}`;
     const claim = { name: props.name, corgea_url: corgeaUrl };
     this.deregistration = new DataResource(this, 'deregistration', {
       input: claim,
@@ -140,4 +140,14 @@ function provisioner(
 function checkCorgeaUrl(value: string): string {
   if (Token.isUnresolved(value)) return value;
   return parseServiceUrl('corgeaUrl', value).href.replace(/\/+$/, '');
+}
+
+/**
+ * `path` as one word for the `sh -c` that local-exec runs, and as literal text for Terraform:
+ * single quotes stop the shell's `$`, backticks and spaces; `$${` and `%%{` stop Terraform's
+ * own interpolation of a checkout path that happens to contain `${` or `%{`.
+ */
+export function shellQuote(path: string): string {
+  const quoted = `'${path.replace(/'/g, `'\\''`)}'`;
+  return quoted.replace(/\$\{/g, '$$${').replace(/%\{/g, '%%{');
 }

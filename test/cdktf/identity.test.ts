@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+
 import { Testing, TerraformStack } from 'cdktf';
 
 import { CorgeaBootstrapStack } from '../../cdktf/bootstrap-stack.js';
-import { CorgeaJwtAuthConfig } from '../../cdktf/corgea-jwt-auth-config.js';
+import { CorgeaJwtAuthConfig, shellQuote } from '../../cdktf/corgea-jwt-auth-config.js';
 import {
   EntraMachineIdentity,
   type EntraMachineIdentityProps,
@@ -261,5 +263,19 @@ describe('token version 2', () => {
     const stack = new TerraformStack(Testing.app(), 'v1-no-warning');
     const identity = new EntraMachineIdentity(stack, 'ci', { displayName: 'ci' });
     expect(identity.node.metadata.filter((entry) => entry.type === '@cdktf/warn')).toEqual([]);
+  });
+});
+
+describe('the provisioner command for a checkout path with shell and Terraform syntax in it', () => {
+  test('is one literal word for sh: $(…), backticks, quotes and spaces do nothing', () => {
+    const path = "/tmp/a b/$(touch pwned)/`id`/it's/x.cjs";
+    const printed = execFileSync('sh', ['-c', `printf %s ${shellQuote(path)}`], {
+      encoding: 'utf8',
+    });
+    expect(printed).toBe(path);
+  });
+
+  test('escapes Terraform interpolation, which Terraform undoes before the shell sees it', () => {
+    expect(shellQuote('/tmp/${var.x}/%{if}/x.cjs')).toBe("'/tmp/$${var.x}/%%{if}/x.cjs'");
   });
 });

@@ -217,7 +217,7 @@ describe('the synthesized registration', () => {
     for (const environment of ['staging', 'production']) {
       for (const provisioner of provisioners(environment, applyState())) {
         expect(provisioner.command).toBe(
-          `node ${JSON.stringify(BUNDLE)} ${provisioner.when === 'create' ? 'register' : 'deregister'}`,
+          `node '${BUNDLE}' ${provisioner.when === 'create' ? 'register' : 'deregister'}`,
         );
       }
     }
