@@ -99,8 +99,35 @@ export function findMismatches(
     });
   }
 
+  mismatches.push(...otherCallerClaims(payload, claim, expected.allowedApplicationIds));
   mismatches.push(...lifetimeMismatches(payload, nowMs));
   return mismatches;
+}
+
+/** The claims Corgea documents for the calling app; it may read either, whichever we checked. */
+const CORGEA_CALLER_CLAIMS = ['appid', 'cid'] as const;
+
+/**
+ * A token can name its caller in more than one claim (`client_id` and `cid`, say). Corgea reads
+ * `appid` or `cid`, so one of those that names another app would be refused there even though
+ * the claim the profile checks is allowed.
+ */
+function otherCallerClaims(
+  payload: Readonly<Record<string, unknown>>,
+  checked: string,
+  allowedIds: readonly string[],
+): Mismatch[] {
+  return CORGEA_CALLER_CLAIMS.filter((name) => name !== checked)
+    .filter((name) => typeof payload[name] === 'string' && !allowedIds.includes(payload[name]))
+    .map((name) => ({
+      claim: name,
+      found: quote(payload[name] as string),
+      expected: allowedIds.map(quote).join(', '),
+      cause:
+        `The token also names its calling app in ${name}, which Corgea reads, and that app is ` +
+        `not allowed, although ${checked} is.`,
+      fix: `find out why the identity provider puts another app in ${name}, or allow it in Corgea.`,
+    }));
 }
 
 function lifetimeMismatches(payload: Readonly<Record<string, unknown>>, nowMs: number): Mismatch[] {

@@ -111,3 +111,16 @@ describe('a token with 100,000 audiences gives messages of a readable size', () 
     expect((error as CorgeaError).message.length).toBeLessThan(3000);
   });
 });
+
+describe('a token that names its caller twice', () => {
+  it('fails when a claim Corgea reads (cid) names an app that is not allowed', async () => {
+    const error = await outcome(await mint(key, { ...v1Claims, cid: 'some-other-app' }));
+    expect(error).toBeInstanceOf(ClaimError);
+    expect((error as ClaimError).message).toContain('Claim cid: found "some-other-app"');
+  });
+
+  it('passes when both name the allowed app', async () => {
+    const error = await outcome(await mint(key, { ...v1Claims, cid: v1Claims.appid }));
+    expect(error).toBe('passed');
+  });
+});
