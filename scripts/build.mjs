@@ -33,10 +33,14 @@ const bundles = [
   { entry: 'src/cli/index.ts', outfile: 'bin/corgea-idp-auth.cjs', banner: '#!/usr/bin/env node' },
 ];
 
+// `--outdir DIR` writes the same files below DIR instead, for the test that compares them.
+const outdirAt = process.argv.indexOf('--outdir');
+const outdir = outdirAt > 0 ? process.argv[outdirAt + 1] : '.';
+
 for (const bundle of bundles) {
   const result = await esbuild.build({
     entryPoints: [bundle.entry],
-    outfile: bundle.outfile,
+    outfile: `${outdir}/${bundle.outfile}`,
     bundle: true,
     platform: 'node',
     target: 'node20',
