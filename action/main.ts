@@ -1,5 +1,5 @@
 import { CorgeaAuthError, NetworkError } from '../src/errors.js';
-import { proxyPasswords } from '../src/http/proxy.js';
+import { proxyPasswords } from '../src/http/proxy-credentials.js';
 import { MAX_MESSAGE_LENGTH, redact } from '../src/secret.js';
 import { parseSettings, type Settings } from '../src/settings.js';
 import type { RunFacts } from './summary.js';

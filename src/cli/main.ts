@@ -1,5 +1,5 @@
 import { CorgeaAuthError, InputError, NetworkError } from '../errors.js';
-import { proxyPasswords } from '../http/proxy.js';
+import { proxyPasswords } from '../http/proxy-credentials.js';
 import type { Logger } from '../log.js';
 import { oneLine } from '../one-line.js';
 import { MAX_MESSAGE_LENGTH, redact } from '../secret.js';

@@ -3,7 +3,8 @@ import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
 
 import { NetworkError, type NetworkRoute, type NetworkStage } from '../errors.js';
-import { decodeUserInfo, selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
+import { decodeUserInfo } from './proxy-credentials.js';
+import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
 
 /** One HTTP request. Bodies are small (forms, JSON), so they travel as strings. */
 export interface HttpRequest {

@@ -17,7 +17,8 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal/
 import { DataResource, Fn, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 
-const COMMAND = `node ${JSON.stringify(fileURLToPath(new URL('../../bin/corgea-idp-auth.cjs', import.meta.url)))}`;
+// Single-quoted for sh, as the construct writes it (this checkout's path has no quote or `${`).
+const COMMAND = `node '${fileURLToPath(new URL('../../bin/corgea-idp-auth.cjs', import.meta.url))}'`;
 const CORGEA_URL = 'https://www.corgea.app';
 const EPOCH = '1970-01-01T00:00:00Z';
 

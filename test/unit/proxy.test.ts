@@ -1,4 +1,5 @@
-import { matchNoProxy, proxyPasswords, selectProxy } from '../../src/http/proxy.js';
+import { proxyPasswords } from '../../src/http/proxy-credentials.js';
+import { matchNoProxy, selectProxy } from '../../src/http/proxy.js';
 import { proxyAuthorization } from '../../src/http/transport.js';
 
 const https = new URL('https://login.example.com/token');
