@@ -1,9 +1,10 @@
-import * as core from '@actions/core';
+import { summary } from '@actions/core';
 
 import type { FetchedToken } from '../src/fetch-token.js';
 import type { ObtainFacts } from '../src/obtain-token.js';
 import { cut } from '../src/secret.js';
 import type { Settings } from '../src/settings.js';
+import { warning } from './workflow-commands.js';
 
 /** What the run learnt, as far as it got: the facts `obtainToken` fills in as it goes. */
 export type RunFacts = ObtainFacts;
@@ -55,9 +56,9 @@ export async function writeSummary(
 ): Promise<void> {
   try {
     // `scrub` blanks any secret a hostile issuer echoed into a claim the table quotes.
-    await core.summary.addRaw(scrub(summaryMarkdown(settings, facts))).write();
+    await summary.addRaw(scrub(summaryMarkdown(settings, facts))).write();
   } catch (error) {
-    core.warning(
+    warning(
       `The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`,
     );
   }

@@ -3,23 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { InputError } from '../../src/errors.js';
-import { info, requireFileCommands, setOutput } from '../../action/workflow-commands.js';
-
-/** Everything written to stdout while `action` runs. */
-function stdoutOf(action: () => void): string {
-  const write = process.stdout.write;
-  let out = '';
-  process.stdout.write = ((chunk: string) => {
-    out += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    action();
-  } finally {
-    process.stdout.write = write;
-  }
-  return out;
-}
+import { plainLine, requireFileCommands, setOutput } from '../../action/workflow-commands.js';
 
 /**
  * Whether the runner would read `line` as a workflow command: it splits stdout at CR and LF,
@@ -30,7 +14,7 @@ function runnerWouldParse(line: string): boolean {
   return /^\s*::/.test(line) || line.includes('##[');
 }
 
-describe('info: one message is one plain log line', () => {
+describe('plainLine: what info writes, one message as one plain log line', () => {
   test.each([
     ['line feeds', 'Got a Bearer\n::set-output name=x::y\n::warning::fake token'],
     ['a carriage return', 'Got a Bearer\r::stop-commands::end token'],
@@ -38,16 +22,14 @@ describe('info: one message is one plain log line', () => {
     ['a leading command', '  ::warning::fake'],
     ['the older form anywhere', 'Got a ##[warning]fake token'],
   ])('a message with %s is one line the runner does not parse', (_, message) => {
-    const out = stdoutOf(() => info(message));
-    expect(out.endsWith('\n')).toBe(true);
-    const lines = out.slice(0, -1).split(/\r\n|\r|\n/);
+    const lines = plainLine(message).split(/\r\n|\r|\n/);
     expect(lines).toHaveLength(1);
     expect(runnerWouldParse(lines[0] ?? '')).toBe(false);
   });
 
   test('an ordinary message is written as it is', () => {
-    expect(stdoutOf(() => info('Requesting an access token: a::b.'))).toBe(
-      'Requesting an access token: a::b.\n',
+    expect(plainLine('Requesting an access token: a::b.')).toBe(
+      'Requesting an access token: a::b.',
     );
   });
 });
