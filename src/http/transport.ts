@@ -114,12 +114,13 @@ async function withDeadline(
   route: NetworkRoute,
   exchange: (signal: AbortSignal) => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+  // node's own timeout signal: its timer never holds the process open and needs no clearing
+  // (clearing a timer is, oddly, a measurable part of a short run's start-up in node 20).
+  const signal = AbortSignal.timeout(request.timeoutMs);
   try {
-    return await exchange(controller.signal);
+    return await exchange(signal);
   } catch (error) {
-    if (controller.signal.aborted) {
+    if (signal.aborted) {
       throw new NetworkError(
         { stage: 'timeout', host: request.url.host, route },
         `No answer from ${request.url.host} within ${request.timeoutMs / 1000} s` +
@@ -129,8 +130,6 @@ async function withDeadline(
       );
     }
     throw toNetworkError(error, request.url, proxy, route);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
