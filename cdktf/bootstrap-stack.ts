@@ -16,6 +16,11 @@ export interface CorgeaBootstrapStackProps {
   readonly environments?: readonly string[];
   /** Default https://www.corgea.app. */
   readonly corgeaUrl?: string;
+  /**
+   * Object IDs that own every app registration; default the deploying principal. List the
+   * scheduled workflow's service principal here when someone else runs the first deploy.
+   */
+  readonly owners?: readonly string[];
 }
 
 /** One identity and one Corgea configuration per environment; they share nothing. */
@@ -29,6 +34,7 @@ export class CorgeaBootstrapStack extends TerraformStack {
     this.identities = (props.environments ?? ENVIRONMENTS).map((environment) => {
       const identity = new EntraMachineIdentity(this, environment, {
         displayName: `corgea-scans-${environment}`,
+        ...(props.owners === undefined ? {} : { owners: props.owners }),
       });
       new CorgeaJwtAuthConfig(this, `${environment}-corgea`, {
         name: `github-${environment}`,

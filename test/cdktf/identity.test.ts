@@ -279,3 +279,17 @@ describe('the provisioner command for a checkout path with shell and Terraform s
     expect(shellQuote('/tmp/${var.x}/%{if}/x.cjs')).toBe("'/tmp/$${var.x}/%%{if}/x.cjs'");
   });
 });
+
+describe('the example stack with owners given', () => {
+  test('makes them the owners of every app registration, instead of the deployer', () => {
+    const stack = new CorgeaBootstrapStack(Testing.app(), 'owners', {
+      owners: ['00000000-0000-0000-0000-0000000000aa'],
+    });
+    const json = JSON.parse(Testing.synth(stack)) as {
+      resource: { azuread_application: Record<string, { owners: string[] }> };
+    };
+    const apps = Object.values(json.resource.azuread_application);
+    expect(apps).toHaveLength(2);
+    for (const app of apps) expect(app.owners).toEqual(['00000000-0000-0000-0000-0000000000aa']);
+  });
+});
