@@ -72,14 +72,22 @@ export class EntraMachineIdentity extends Construct {
     const authorityHost = props.authorityHost ?? ENTRA_PUBLIC_AUTHORITY;
     const deployer = new DataAzureadClientConfig(this, 'deployer');
 
+    // Owners given are managed. Without them the first deployer owns the app and its service
+    // principal, and later deploys by someone else leave that alone: the provider would otherwise
+    // swap the owners to whoever runs Terraform, locking the other deployer out.
+    const owners = props.owners ? [...props.owners] : [deployer.objectId];
+    const ownersManaged = props.owners !== undefined;
+
     this.application = new Application(this, 'application', {
       displayName: props.displayName,
       signInAudience: props.signInAudience ?? 'AzureADMyOrg',
-      owners: props.owners ? [...props.owners] : [deployer.objectId],
+      owners,
       api: { requestedAccessTokenVersion: tokenVersion },
       // The URI holds the app's own client ID, so it is set by the resource below; declaring it
       // here as well would be a cycle, and managing it here would remove it on every apply.
-      lifecycle: { ignoreChanges: ['identifier_uris'] },
+      lifecycle: {
+        ignoreChanges: ownersManaged ? ['identifier_uris'] : ['identifier_uris', 'owners'],
+      },
     });
 
     this.clientId = this.application.clientId;
@@ -90,8 +98,12 @@ export class EntraMachineIdentity extends Construct {
     });
     this.applicationIdUri = this.identifierUri.identifierUri;
 
+    // Owned like the app: with Application.ReadWrite.OwnedBy, a deployer may only change what it
+    // owns, and the provider removes the creator from the owners unless it is listed.
     this.servicePrincipal = new ServicePrincipal(this, 'service-principal', {
       clientId: this.clientId,
+      owners,
+      ...(ownersManaged ? {} : { lifecycle: { ignoreChanges: ['owners'] } }),
     });
 
     this.secret = new RotatingClientSecret(this, 'client-secret', {

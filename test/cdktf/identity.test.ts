@@ -52,7 +52,8 @@ describe('EntraMachineIdentity', () => {
     expect(application['api']).toEqual({ requested_access_token_version: 1 });
     expect(application['sign_in_audience']).toBe('AzureADMyOrg');
     expect(application['owners']).toEqual([`\${${deployer}.object_id}`]);
-    expect(application['lifecycle']).toEqual({ ignore_changes: ['identifier_uris'] });
+    // The first deployer stays owner: a later deployer must not swap the owners to itself.
+    expect(application['lifecycle']).toEqual({ ignore_changes: ['identifier_uris', 'owners'] });
   });
 
   test('the Application ID URI is built from client_id, never from id', () => {
@@ -291,5 +292,39 @@ describe('the example stack with owners given', () => {
     const apps = Object.values(json.resource.azuread_application);
     expect(apps).toHaveLength(2);
     for (const app of apps) expect(app.owners).toEqual(['00000000-0000-0000-0000-0000000000aa']);
+  });
+});
+
+describe('owners of the service principal', () => {
+  test("are the app's: the deployer by default, left alone on later deploys", () => {
+    const stack = new CorgeaBootstrapStack(Testing.app(), 'sp-owners-default');
+    const json = JSON.parse(Testing.synth(stack)) as {
+      resource: { azuread_service_principal: Record<string, Record<string, unknown>> };
+    };
+    for (const sp of Object.values(json.resource.azuread_service_principal)) {
+      expect(sp['owners']).toEqual([
+        expect.stringMatching(/data\.azuread_client_config\..*\.object_id/),
+      ]);
+      expect(sp['lifecycle']).toEqual({ ignore_changes: ['owners'] });
+    }
+  });
+
+  test("are managed, like the app's, when owners are given", () => {
+    const stack = new CorgeaBootstrapStack(Testing.app(), 'sp-owners-given', {
+      owners: ['00000000-0000-0000-0000-0000000000aa'],
+    });
+    const json = JSON.parse(Testing.synth(stack)) as {
+      resource: {
+        azuread_service_principal: Record<string, Record<string, unknown>>;
+        azuread_application: Record<string, Record<string, unknown>>;
+      };
+    };
+    for (const sp of Object.values(json.resource.azuread_service_principal)) {
+      expect(sp['owners']).toEqual(['00000000-0000-0000-0000-0000000000aa']);
+      expect(sp['lifecycle']).toBeUndefined();
+    }
+    for (const app of Object.values(json.resource.azuread_application)) {
+      expect(app['lifecycle']).toEqual({ ignore_changes: ['identifier_uris'] });
+    }
   });
 });
