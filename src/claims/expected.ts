@@ -29,7 +29,10 @@ export interface ExpectedConfiguration {
   readonly entraVersion: EntraTokenVersion | undefined;
 }
 
-/** The Okta default authorization server's audience, which a custom one keeps unless changed. */
+/**
+ * The audience of Okta's built-in `default` authorization server. A custom server's audience is
+ * whatever its admin entered, so it is only checked when `expected-audience` names it.
+ */
 export const OKTA_DEFAULT_AUDIENCE = 'api://default';
 
 /**
@@ -65,7 +68,11 @@ export function expectedConfiguration(
 
   if (settings.provider !== 'entra') {
     const derivedAudience =
-      settings.provider === 'okta' ? OKTA_DEFAULT_AUDIENCE : settings.resource;
+      settings.provider === 'okta'
+        ? /\/oauth2\/default\/?$/.test(settings.issuer ?? '')
+          ? OKTA_DEFAULT_AUDIENCE
+          : settings.resource
+        : settings.resource;
     return {
       issuer: settings.expectedIssuer ?? settings.issuer ?? '',
       issuerSource: settings.expectedIssuer ? 'input' : 'profile',
