@@ -35,7 +35,10 @@ export async function sendWithRetries(
         context.debug(
           `${label}: attempt ${n} answered ${response.status} in ${context.clock.now() - started} ms`,
         );
-        return { verdict: classifyResponse(response, context.clock.now()), value: response };
+        return {
+          verdict: classifyResponse(response, context.clock.now(), request.method),
+          value: response,
+        };
       } catch (error) {
         context.debug(`${label}: attempt ${n} failed after ${context.clock.now() - started} ms`);
         return { verdict: classifyError(error), error };

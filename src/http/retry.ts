@@ -25,9 +25,11 @@ export type Verdict =
  * Classifies an HTTP answer as the token request and Corgea calls need it: 408, 429 and 5xx are
  * transient (429 and 503 with their `Retry-After`), and so is a 2xx whose body is empty or not
  * JSON, which is what a load balancer's error page looks like. Every other status is final.
+ * `method` DELETE expects no body: its empty 2xx is done (a retry would find the thing gone).
  */
-export function classifyResponse(response: HttpResponse, now: number): Verdict {
+export function classifyResponse(response: HttpResponse, now: number, method?: string): Verdict {
   const { status } = response;
+  if (status >= 200 && status < 300 && method === 'DELETE') return { kind: 'done' };
   if (status >= 200 && status < 300) {
     if (response.body.trim() === '' && status !== 204) {
       return { kind: 'retry', reason: `status ${status} with an empty body` };

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
 
-import { NetworkError, type NetworkRoute, type NetworkStage } from '../errors.js';
+import { NetworkError, ResponseError, type NetworkRoute, type NetworkStage } from '../errors.js';
 import { decodeUserInfo } from './proxy-credentials.js';
 import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
 
@@ -129,6 +129,14 @@ async function withDeadline(
           'from the runner.',
       );
     }
+    if (error instanceof OversizeBody) {
+      // Final: the same URL will answer the same way, and the body is no login page.
+      throw new ResponseError(
+        `The answer from ${request.url.host}${request.url.pathname} is larger than ` +
+          `${MAX_BODY_BYTES / 1024 / 1024} MiB; no answer this project reads is anywhere near.`,
+        'check that the URL names the token endpoint, metadata or key set itself.',
+      );
+    }
     throw toNetworkError(error, request.url, proxy, route);
   }
 }
@@ -225,6 +233,9 @@ async function connectTunnel(
   });
 }
 
+/** A response body passed MAX_BODY_BYTES; the request was stopped. */
+class OversizeBody extends Error {}
+
 /** The proxy answered CONNECT with something other than 200. */
 class TunnelRefused extends Error {
   constructor(readonly status: number) {
@@ -243,7 +254,12 @@ function exchange(
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        if (size <= MAX_BODY_BYTES) {
+          chunks.push(chunk);
+          return;
+        }
+        // Nothing this project reads is that large: stop downloading, and say so.
+        req.destroy(new OversizeBody());
       });
       res.once('error', reject);
       res.once('end', () => {

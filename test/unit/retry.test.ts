@@ -293,3 +293,14 @@ describe('classifyError for a proxy that refuses the tunnel', () => {
     expect(classifyError(refused(502)).kind).toBe('retry');
   });
 });
+
+describe('classifyResponse for a DELETE', () => {
+  test('an empty 200 is done: the thing is gone, and a retry would only find it absent', () => {
+    expect(classifyResponse(text(200, ''), NOW, 'DELETE')).toEqual({ kind: 'done' });
+    expect(classifyResponse(text(204, ''), NOW, 'DELETE')).toEqual({ kind: 'done' });
+  });
+
+  test('a 503 is still retried', () => {
+    expect(classifyResponse(text(503, ''), NOW, 'DELETE').kind).toBe('retry');
+  });
+});
