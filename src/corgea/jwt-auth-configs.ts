@@ -32,10 +32,17 @@ export const ADMIN_TOKEN_VARIABLE = 'CORGEA_ADMIN_TOKEN';
  */
 export function jwtAuthConfigsUrl(corgeaUrl: URL, path: string | undefined, source: string): URL {
   const value = (path ?? '').trim() || DEFAULT_JWT_CONFIG_PATH;
+  const joined = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(value) ? undefined : joinUrl(corgeaUrl, value);
+  // Judged on the URL as it will be sent, after `%2e%2e` and the like are resolved: it must stay
+  // on the Corgea host, below the Corgea URL's own path.
+  const base = corgeaUrl.pathname.replace(/\/+$/, '');
   if (
-    /^[a-z][a-z0-9+.-]*:|^\/\//i.test(value) ||
+    !joined ||
     /[?#]/.test(value) ||
-    /(^|\/)\.\.?(\/|$)/.test(value)
+    /(^|\/)\.\.?(\/|$)/.test(value) ||
+    joined.origin !== corgeaUrl.origin ||
+    !(joined.pathname === base || joined.pathname.startsWith(`${base}/`)) ||
+    /%2e/i.test(value)
   ) {
     throw new InputError(
       source,
@@ -44,7 +51,7 @@ export function jwtAuthConfigsUrl(corgeaUrl: URL, path: string | undefined, sour
       `write the path alone, for example ${DEFAULT_JWT_CONFIG_PATH}; set the host with CORGEA_URL.`,
     );
   }
-  return joinUrl(corgeaUrl, value);
+  return joined;
 }
 
 /** Calls one Corgea deployment's configuration API with one admin credential. */

@@ -350,6 +350,16 @@ describe('JwtAuthConfigClient responses', () => {
 describe('jwtAuthConfigsUrl', () => {
   const corgea = new URL('https://acme.corgea.app');
 
+  it('keeps a Corgea URL with a path of its own as the prefix', () => {
+    const behindPath = new URL('https://corp.example/corgea');
+    expect(jwtAuthConfigsUrl(behindPath, undefined, 'CORGEA_JWT_CONFIG_PATH').href).toBe(
+      'https://corp.example/corgea/api/v1/jwt-auth-configs',
+    );
+    expect(() =>
+      jwtAuthConfigsUrl(behindPath, '/api/%2e%2e/%2e%2e/admin', 'CORGEA_JWT_CONFIG_PATH'),
+    ).toThrow(InputError);
+  });
+
   it('puts the default path below the Corgea URL', () => {
     expect(jwtAuthConfigsUrl(corgea, undefined, 'CORGEA_JWT_CONFIG_PATH').href).toBe(
       'https://acme.corgea.app/api/v1/jwt-auth-configs',
@@ -362,12 +372,16 @@ describe('jwtAuthConfigsUrl', () => {
     );
   });
 
-  it.each(['https://elsewhere.example/api', '//elsewhere.example/api', '/api/../../x', '/api?x=1'])(
-    'refuses the path %s, which could send the credential elsewhere',
-    (path) => {
-      expect(() => jwtAuthConfigsUrl(corgea, path, 'CORGEA_JWT_CONFIG_PATH')).toThrow(InputError);
-    },
-  );
+  it.each([
+    'https://elsewhere.example/api',
+    '//elsewhere.example/api',
+    '/api/../../x',
+    '/api?x=1',
+    '/api/%2e%2e/%2e%2e/admin',
+    '/api/%2E%2e/x',
+  ])('refuses the path %s, which could send the credential elsewhere', (path) => {
+    expect(() => jwtAuthConfigsUrl(corgea, path, 'CORGEA_JWT_CONFIG_PATH')).toThrow(InputError);
+  });
 });
 
 function wire(values: JwtAuthConfigValues) {
