@@ -14,7 +14,12 @@ import { REPO_ROOT } from './e2e/runner.js';
 const run = promisify(execFile);
 
 describe('the committed bundles', () => {
-  test.each(['action/dist/index.cjs', 'bin/corgea-idp-auth.cjs'])(
+  test.each([
+    'action/dist/index.cjs',
+    'action/dist/licenses.txt',
+    'bin/corgea-idp-auth.cjs',
+    'bin/licenses.txt',
+  ])(
     '%s is what the sources build to (run npm run build and commit it when this fails)',
     async (file) => {
       const dir = await mkdtemp(path.join(tmpdir(), 'bundles-'));
