@@ -1,6 +1,6 @@
 import { NetworkError, type NetworkRoute } from '../errors.js';
 import { selectProxy } from '../http/proxy.js';
-import { proxyAuthorization } from '../http/transport.js';
+import { proxyAuthorization } from '../http/proxy-credentials.js';
 import { oneLine } from '../one-line.js';
 import { diagnoseRoute, type Diagnosis } from './diagnose-route.js';
 import { nodeProbes } from './node-probes.js';

@@ -38,9 +38,9 @@ export function proxyPasswords(env: Env = process.env): string[] {
     if (!password) continue;
     passwords.add(password);
     // The transport sends the pair base64-encoded in Proxy-Authorization; an echo of that
-    // header must be caught as well.
-    const user = decodeUserInfo(parsed.username);
-    passwords.add(Buffer.from(`${user}:${decodeUserInfo(password)}`).toString('base64'));
+    // header must be caught as well, so it is built here by the same function.
+    const sent = proxyAuthorization(parsed)['Proxy-Authorization'];
+    if (sent) passwords.add(sent.slice('Basic '.length));
     try {
       passwords.add(decodeURIComponent(password));
     } catch {
@@ -73,4 +73,14 @@ export function parseProxyUrl(variable: string, raw: string): URL {
       `set ${variable} to http://host:port, or unset it to connect directly.`,
     );
   }
+}
+
+/** The Proxy-Authorization header for a proxy URL that carries credentials; none otherwise. */
+export function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (!proxy.username && !proxy.password) return {};
+  const user = decodeUserInfo(proxy.username);
+  const password = decodeUserInfo(proxy.password);
+  return {
+    'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  };
 }

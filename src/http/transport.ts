@@ -3,7 +3,7 @@ import type { RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
 
 import { NetworkError, ResponseError, type NetworkRoute, type NetworkStage } from '../errors.js';
-import { decodeUserInfo } from './proxy-credentials.js';
+import { proxyAuthorization } from './proxy-credentials.js';
 import { selectProxy, type ProxyChoice, type ProxyDecision } from './proxy.js';
 
 /** One HTTP request. Bodies are small (forms, JSON), so they travel as strings. */
@@ -277,16 +277,6 @@ function exchange(
     req.once('error', reject);
     req.end(body);
   });
-}
-
-/** The Proxy-Authorization header for a proxy URL that carries credentials; none otherwise. */
-export function proxyAuthorization(proxy: URL): Record<string, string> {
-  if (!proxy.username && !proxy.password) return {};
-  const user = decodeUserInfo(proxy.username);
-  const password = decodeUserInfo(proxy.password);
-  return {
-    'Proxy-Authorization': `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-  };
 }
 
 function stripBrackets(host: string): string {

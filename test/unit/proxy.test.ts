@@ -1,6 +1,5 @@
-import { proxyPasswords } from '../../src/http/proxy-credentials.js';
+import { proxyAuthorization, proxyPasswords } from '../../src/http/proxy-credentials.js';
 import { matchNoProxy, selectProxy } from '../../src/http/proxy.js';
-import { proxyAuthorization } from '../../src/http/transport.js';
 
 const https = new URL('https://login.example.com/token');
 const http = new URL('http://login.example.com/token');
