@@ -2,7 +2,8 @@ import { oneLine } from './one-line.js';
 
 /**
  * The failures this project reports, one class per kind, each with a stable `code` that tests
- * and callers can match and an `exitCode` that the command line and the action share.
+ * and callers can match, and an `exitCode` for the command line (the action's step fails with 1,
+ * the status the runner reports for any failure; the message says which kind it was).
  *
  * Every message names the input, claim or response at fault, what was expected, what was found
  * and the fix. No message ever carries a secret or a token: values that come from a response are

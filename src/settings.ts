@@ -23,7 +23,7 @@ export interface Settings {
   readonly provider: Provider;
   /** Entra only: tenant GUID or verified domain. */
   readonly tenantId: string | undefined;
-  /** Entra only: the cloud's authority, without a trailing slash. */
+  /** Entra only: the cloud's authority host (URLs are joined to it with `joinUrl`). */
   readonly authorityHost: URL;
   /** Okta and generic OIDC: the issuer exactly as written, as tokens carry it in `iss`. */
   readonly issuer: string | undefined;
@@ -167,7 +167,7 @@ function parseTarget(
   return {
     provider,
     tenantId,
-    authorityHost: new URL(authorityHost.href.replace(/\/+$/, '')),
+    authorityHost,
     issuer: issuerText || undefined,
     tokenUrl: tokenUrlText ? parseServiceUrl('token-url', tokenUrlText) : undefined,
     clientId,

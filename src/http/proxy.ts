@@ -22,7 +22,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * Chooses the proxy for `target` from the environment the way curl does: `https_proxy` for https
  * URLs, `http_proxy` for http, `all_proxy` for either, each in lower or upper case (lower case
- * first), unless a `no_proxy` entry matches. A `no_proxy` entry is `*` (everything), a host name
+ * first; curl ignores upper-case `HTTP_PROXY`, which CI systems set, so it is read here), unless
+ * a `no_proxy` entry matches. A `no_proxy` entry is `*` (everything), a host name
  * that matches itself and its subdomains (a leading dot is ignored), an IP address, or an IP
  * range in CIDR notation. Loopback is not special: list it in `NO_PROXY` to bypass the proxy.
  */

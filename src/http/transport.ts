@@ -48,7 +48,8 @@ export interface NodeTransportOptions {
 
 /**
  * The transport on node's own `http`, `https` and `tls`, honouring `HTTPS_PROXY`, `HTTP_PROXY`,
- * `ALL_PROXY` and `NO_PROXY` as curl does (see `selectProxy`). https goes through a proxy in a
+ * `ALL_PROXY` and `NO_PROXY` as curl does, and upper-case `HTTP_PROXY` too, which curl ignores
+ * (see `selectProxy`). https goes through a proxy in a
  * CONNECT tunnel, so the proxy sees only the host name; http is sent to the proxy in absolute form.
  */
 export function nodeTransport(options: NodeTransportOptions = {}): Transport {
