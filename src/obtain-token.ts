@@ -46,7 +46,7 @@ export async function obtainToken(
   // The claim and Corgea modules load only when asked for: a run with both off never pays for jose.
   if (settings.checkClaims) {
     const { checkClaims } = await import('./claims/check-claims.js');
-    const { ClaimMismatchError } = await import('./claims/mismatches.js');
+    const { ClaimMismatchError, CORGEA_CALLER_CLAIMS } = await import('./claims/mismatches.js');
     try {
       const result = await checkClaims(token.accessToken, settings, token.profile, context);
       facts.check = { expected: result.expected, mismatches: [] };
@@ -56,10 +56,19 @@ export async function obtainToken(
       }
       throw error;
     }
+    const callerClaim = facts.check.expected.applicationIdClaim;
     deps.log.info(
       `The token's signature (keys of ${token.issuer}) and its iss, aud, ` +
-        `${facts.check.expected.applicationIdClaim}, exp and nbf match the expected Corgea configuration.`,
+        `${callerClaim}, exp and nbf match the expected Corgea configuration.`,
     );
+    if (!CORGEA_CALLER_CLAIMS.includes(callerClaim)) {
+      deps.log.warning(
+        `The token names its calling app in ${callerClaim}, while Corgea documents appid or cid; ` +
+          (settings.verify
+            ? "Corgea's verify call below shows whether it accepts the token."
+            : 'turn verify on to learn whether Corgea accepts the token.'),
+      );
+    }
   }
 
   if (settings.verify) {

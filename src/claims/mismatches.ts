@@ -105,7 +105,7 @@ export function findMismatches(
 }
 
 /** The claims Corgea documents for the calling app; it may read either, whichever we checked. */
-const CORGEA_CALLER_CLAIMS = ['appid', 'cid'] as const;
+export const CORGEA_CALLER_CLAIMS: readonly string[] = ['appid', 'cid'];
 
 /**
  * A token can name its caller in more than one claim (`client_id` and `cid`, say). Corgea reads
@@ -117,6 +117,9 @@ function otherCallerClaims(
   checked: string,
   allowedIds: readonly string[],
 ): Mismatch[] {
+  // LIMITATION: a token that carries its caller only in azp or client_id (Entra v2, some OIDC
+  // issuers) passes this check against a configuration for that claim, but whether Corgea reads
+  // those claims is not documented; the run warns, and the verify call gives Corgea's own answer.
   return CORGEA_CALLER_CLAIMS.filter((name) => name !== checked)
     .filter((name) => typeof payload[name] === 'string' && !allowedIds.includes(payload[name]))
     .map((name) => ({

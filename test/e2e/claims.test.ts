@@ -230,6 +230,13 @@ describe('the action with the claim check, verify and summary on', () => {
     expectNoLeaks(run);
   });
 
+  test('a v2 token that passes the claim check warns that its caller is in azp, before verify', async () => {
+    const run = await entraStep(V2_APP);
+    expect(run.stdout).toContain(
+      '::warning::The token names its calling app in azp, while Corgea documents appid or cid;',
+    );
+  });
+
   test('an expired token fails on exp', async () => {
     const now = Math.floor(Date.now() / 1000);
     const token = await mint(published, {
