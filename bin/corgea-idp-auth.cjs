@@ -64,6 +64,10 @@ Options (the same names as the GitHub Action's inputs):
   --client-id ID                    the calling app's client ID (required)
   --scope SCOPE                     the scope the token was asked for (entra: derives aud)
   --resource URI                    the resource the token was asked for (oidc: derives aud)
+  --token-url URL, --client-auth M  taken, so that a token command line can be reused; check
+                                    asks for no token, and finds the keys from the issuer
+  --attempts N                      tries for a transient failure, 1 to 10 (default 4)
+  --timeout-seconds N               limit for one attempt (default 15)
   --expected-issuer URL             the issuer in Corgea (default: derived)
   --expected-audience AUD           the audience in Corgea (default: derived)
   --allowed-application-ids ID      an allowed application ID in Corgea (default: --client-id);
