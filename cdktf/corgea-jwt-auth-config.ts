@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { DataResource, TerraformOutput, Token, type LocalExecProvisioner } from 'cdktf';
 import { Construct } from 'constructs';
 
+import { parseAudience, parseIssuer, parseName } from '../src/corgea/jwt-auth-config.js';
 import { InputError } from '../src/errors.js';
 import { DEFAULT_CORGEA_URL } from '../src/settings.js';
 import { parseServiceUrl } from '../src/urls.js';
@@ -77,6 +78,11 @@ export class CorgeaJwtAuthConfig extends Construct {
         'give each environment its own name, e.g. github-production.',
       );
     }
+    // Values known at synth are held to register's rules now, not in a provisioner at deploy;
+    // Terraform references (the usual case) are checked by register itself.
+    if (!Token.isUnresolved(props.name)) parseName(props.name, 'name');
+    if (!Token.isUnresolved(props.issuer)) parseIssuer(props.issuer, 'issuer');
+    if (!Token.isUnresolved(props.audience)) parseAudience(props.audience, 'audience');
 
     if (props.register === false) {
       this.registration = undefined;

@@ -71,7 +71,7 @@ export function parseName(value: string, source: string): string {
   return name;
 }
 
-function parseIssuer(value: string, source: string): string {
+export function parseIssuer(value: string, source: string): string {
   const issuer = value.trim();
   if (!issuer) {
     throw new InputError(
@@ -86,7 +86,7 @@ function parseIssuer(value: string, source: string): string {
   return issuer;
 }
 
-function parseAudience(value: string, source: string): string {
+export function parseAudience(value: string, source: string): string {
   const audience = value.trim();
   if (!audience) {
     throw new InputError(

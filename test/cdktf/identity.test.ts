@@ -328,3 +328,31 @@ describe('owners of the service principal', () => {
     }
   });
 });
+
+describe('CorgeaJwtAuthConfig with values known at synth', () => {
+  const base = {
+    name: 'github-x',
+    issuer: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/',
+    audience: 'api://x',
+    allowedApplicationIds: ['x'],
+  };
+
+  test('refuses at synth an issuer that register would refuse at deploy', () => {
+    const stack = new TerraformStack(Testing.app(), 'bad-issuer');
+    expect(
+      () => new CorgeaJwtAuthConfig(stack, 'c', { ...base, issuer: 'http://idp.example.com/' }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INPUT', input: 'issuer' }));
+  });
+
+  test('refuses at synth an empty audience', () => {
+    const stack = new TerraformStack(Testing.app(), 'bad-audience');
+    expect(() => new CorgeaJwtAuthConfig(stack, 'c', { ...base, audience: '  ' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INPUT', input: 'audience' }),
+    );
+  });
+
+  test('takes good literal values', () => {
+    const stack = new TerraformStack(Testing.app(), 'good-literal');
+    expect(() => new CorgeaJwtAuthConfig(stack, 'c', base)).not.toThrow();
+  });
+});
