@@ -18,6 +18,7 @@ import {
   type EntraTokenVersion,
 } from '../src/entra.js';
 import { InputError } from '../src/errors.js';
+import { parseServiceUrl } from '../src/urls.js';
 import { RotatingClientSecret } from './rotating-client-secret.js';
 
 export interface EntraMachineIdentityProps {
@@ -70,6 +71,8 @@ export class EntraMachineIdentity extends Construct {
       );
     }
     const authorityHost = props.authorityHost ?? ENTRA_PUBLIC_AUTHORITY;
+    // The issuer and token URL are derived from it as text, so it must be a plain URL here.
+    parseServiceUrl('authorityHost', authorityHost);
     const deployer = new DataAzureadClientConfig(this, 'deployer');
 
     // Owners given are managed. Without them the first deployer owns the app and its service

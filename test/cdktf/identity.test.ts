@@ -356,3 +356,16 @@ describe('CorgeaJwtAuthConfig with values known at synth', () => {
     expect(() => new CorgeaJwtAuthConfig(stack, 'c', base)).not.toThrow();
   });
 });
+
+describe('EntraMachineIdentity authorityHost', () => {
+  test('refuses a value that is not an https URL, naming the prop', () => {
+    const stack = new TerraformStack(Testing.app(), 'bad-authority');
+    expect(
+      () =>
+        new EntraMachineIdentity(stack, 'ci', {
+          displayName: 'ci',
+          authorityHost: 'login.microsoftonline.us',
+        }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INPUT', input: 'authorityHost' }));
+  });
+});
