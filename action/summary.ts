@@ -1,5 +1,6 @@
 import { summary } from '@actions/core';
 
+import { entraTokenVersion } from '../src/entra.js';
 import type { FetchedToken } from '../src/fetch-token.js';
 import type { ObtainFacts } from '../src/obtain-token.js';
 import { cut } from '../src/secret.js';
@@ -92,9 +93,9 @@ function corgeaRows(token: FetchedToken, check: RunFacts['check']): string[][] {
 
 function tokenVersion(payload: Readonly<Record<string, unknown>> | undefined): string {
   if (!payload) return 'opaque (not a JWT)';
+  const entra = entraTokenVersion(payload);
+  if (entra) return `v${entra}`;
   const ver = payload['ver'];
-  if (ver === '1.0') return 'v1';
-  if (ver === '2.0') return 'v2';
   return typeof ver === 'string' ? code(ver) : 'JWT';
 }
 

@@ -3,8 +3,8 @@
  * known cause. Each function returns one cause and one fix, both plain sentences naming values
  * (claim values are identifiers, never credentials).
  */
+import { entraIssuerShape } from '../entra.js';
 import { isGuid } from '../settings.js';
-import { entraIssuerShape } from './entra-version.js';
 
 export interface Cause {
   readonly cause: string;

@@ -2,12 +2,13 @@ import {
   entraApplicationIdClaim,
   entraAudience,
   entraIssuer,
+  entraIssuerShape,
+  entraVersionOf,
   type EntraTokenVersion,
 } from '../entra.js';
 import { ClaimError } from '../errors.js';
 import type { Profile } from '../profiles/profile.js';
 import { isGuid, type CheckSettings } from '../settings.js';
-import { entraIssuerShape, tokenEntraVersion } from './entra-version.js';
 
 /** Where an expected value came from: an input, or the profile and the token request. */
 export type ExpectedSource = 'input' | 'profile';
@@ -84,7 +85,7 @@ export function expectedConfiguration(
   }
 
   const given = settings.expectedIssuer;
-  const version = (given && entraIssuerShape(given)?.version) || tokenEntraVersion(payload);
+  const version = (given && entraIssuerShape(given)?.version) || entraVersionOf(payload);
   const scope = settings.scope ?? `api://${settings.clientId}/.default`;
   return {
     issuer:

@@ -1,10 +1,9 @@
 import { discoverIssuer, metadataUrl } from '../discovery.js';
-import { entraKeysUrl, entraMetadataUrl } from '../entra.js';
+import { entraKeysUrl, entraMetadataUrl, entraVersionOf } from '../entra.js';
 import { DiscoveryError } from '../errors.js';
 import { parseJsonObject, sendWithRetries, type RequestContext } from '../http/get-json.js';
 import { isGuid, type CheckSettings } from '../settings.js';
 import { joinUrl } from '../urls.js';
-import { tokenEntraVersion } from './entra-version.js';
 
 /** Where the keys that sign the token are published, and what the metadata said on the way. */
 export interface KeyLocation {
@@ -54,7 +53,7 @@ async function locateEntraKeys(
   context: RequestContext,
 ): Promise<KeyLocation> {
   const tenant = settings.tenantId ?? '';
-  const version = tokenEntraVersion(payload);
+  const version = entraVersionOf(payload);
   if (isGuid(tenant)) {
     return {
       keysUrl: entraKeysUrl(settings.authorityHost, tenant, version),

@@ -1,4 +1,4 @@
-import { entraApplicationIdClaim, entraTokenUrl, entraTokenVersion } from '../entra.js';
+import { entraApplicationIdClaim, entraTokenUrl, entraVersionOf } from '../entra.js';
 import type { CheckSettings } from '../settings.js';
 import type { Profile } from './profile.js';
 
@@ -13,6 +13,6 @@ export function entraProfile(settings: CheckSettings): Profile {
       settings.tokenUrl ?? entraTokenUrl(settings.authorityHost, settings.tenantId ?? ''),
     clientAuth: settings.clientAuth ?? 'post',
     issuer: undefined,
-    applicationIdClaim: (payload) => entraApplicationIdClaim(entraTokenVersion(payload) ?? 1),
+    applicationIdClaim: (payload) => entraApplicationIdClaim(entraVersionOf(payload)),
   };
 }
