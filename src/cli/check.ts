@@ -4,25 +4,11 @@ import { requestContext } from '../fetch-token.js';
 import { resolveProfile } from '../profiles/profile.js';
 import { parseCheckSettings } from '../settings.js';
 import { nodeTransport } from '../http/transport.js';
-import { readFlags, shownVariable, variableName } from './flags.js';
+import { PROFILE_FLAGS, readFlags, shownVariable, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that describe the issuer and the expected configuration. */
-const CHECK_FLAGS = [
-  'provider',
-  'tenant-id',
-  'authority-host',
-  'issuer',
-  'token-url',
-  'client-id',
-  'client-auth',
-  'scope',
-  'resource',
-  'attempts',
-  'timeout-seconds',
-  'expected-issuer',
-  'expected-audience',
-] as const;
+const CHECK_FLAGS = PROFILE_FLAGS;
 
 /** The variable the token is read from unless `--token-env` names another. */
 export const DEFAULT_TOKEN_VARIABLE = 'CORGEA_TOKEN';

@@ -118,3 +118,23 @@ export function shownVariable(variable: string, flag: string): string {
     ? `the environment variable ${variable}`
     : `the environment variable that ${flag} names (not shown: it may be a value pasted there)`;
 }
+
+/**
+ * The action's inputs that say where tokens come from and what Corgea expects of them, taken as
+ * flags by both `token` and `check`.
+ */
+export const PROFILE_FLAGS = [
+  'provider',
+  'tenant-id',
+  'authority-host',
+  'issuer',
+  'token-url',
+  'client-id',
+  'client-auth',
+  'scope',
+  'resource',
+  'attempts',
+  'timeout-seconds',
+  'expected-issuer',
+  'expected-audience',
+] as const;

@@ -11,28 +11,16 @@ import {
   type Settings,
 } from '../settings.js';
 import { redact } from '../secret.js';
-import { readFlags, shownVariable, variableName } from './flags.js';
+import { PROFILE_FLAGS, readFlags, shownVariable, variableName } from './flags.js';
 import type { Command, CommandContext } from './main.js';
 
 /** The action's inputs that the command line takes as flags; the secret is not among them. */
 const SETTING_FLAGS = [
-  'provider',
-  'tenant-id',
-  'authority-host',
-  'issuer',
-  'token-url',
-  'client-id',
-  'scope',
-  'resource',
-  'client-auth',
+  ...PROFILE_FLAGS,
   'export-variable',
   'corgea-url',
-  'attempts',
-  'timeout-seconds',
   'check-claims',
   'verify',
-  'expected-issuer',
-  'expected-audience',
 ] as const;
 
 /** The switches among the action's inputs: on by default, as in action.yml. */
