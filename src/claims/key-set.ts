@@ -23,8 +23,6 @@ export class IssuerKeySet {
   readonly #context: RequestContext;
   #local: Promise<KeyGetter> | undefined;
   #refetched = false;
-  /** How many times the key set was requested (each counts its retries as one). */
-  fetches = 0;
 
   constructor(url: URL, context: RequestContext) {
     this.url = url;
@@ -53,7 +51,6 @@ export class IssuerKeySet {
   };
 
   async #fetch(): Promise<KeyGetter> {
-    this.fetches += 1;
     const url = this.url;
     const { response } = await sendWithRetries(this.#context, {
       method: 'GET',

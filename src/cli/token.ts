@@ -184,8 +184,9 @@ function render(
 ): string {
   if (format === 'raw') return `${token.accessToken}\n`;
   if (format === 'env') {
-    const name = settings.exportVariable || DEFAULT_EXPORT_VARIABLE;
-    const url = (settings.corgeaUrl.href || DEFAULT_CORGEA_URL).replace(/\/+$/, '');
+    // The export variable is never empty here: the command line defaults it before parsing.
+    const name = settings.exportVariable;
+    const url = settings.corgeaUrl.href.replace(/\/+$/, '');
     return `${name}=${token.accessToken}\nCORGEA_URL=${url}\n`;
   }
   return `${JSON.stringify(
