@@ -81,7 +81,10 @@ export async function benchAction({ rounds }: { rounds: number }): Promise<boole
       summary: 'false',
     });
     const url = `http://127.0.0.1:${port}/${TENANT}/oauth2/v2.0/token`;
-    const form = `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${encodeURIComponent(SECRET)}&scope=${encodeURIComponent(`api://${CLIENT_ID}/.default`)}`;
+    const form =
+      `grant_type=client_credentials&client_id=${CLIENT_ID}` +
+      `&client_secret=${encodeURIComponent(SECRET)}` +
+      `&scope=${encodeURIComponent(`api://${CLIENT_ID}/.default`)}`;
 
     const first = await runOnce(['node', BUNDLE], { env: badInput });
     if (first.code === 0)
@@ -114,7 +117,8 @@ export async function benchAction({ rounds }: { rounds: number }): Promise<boole
     const peakMiB = Math.max(...peaks) / 1024 / 1024;
     const verdict = peakMiB < 46 ? 'meets' : 'MISSES';
     console.log(
-      `${'peak memory of a token fetch'.padEnd(44)} ${peakMiB.toFixed(1)} MiB (node -e 0: ${(bare / 1024 / 1024).toFixed(1)} MiB)  target < 46 MiB  ${verdict}`,
+      `${'peak memory of a token fetch'.padEnd(44)} ${peakMiB.toFixed(1)} MiB ` +
+        `(node -e 0: ${(bare / 1024 / 1024).toFixed(1)} MiB)  target < 46 MiB  ${verdict}`,
     );
     ok = peakMiB < 46 && ok;
   } finally {

@@ -82,7 +82,8 @@ export function report(label: string, ours: number, baseline: number, target: nu
   const ratio = ours / baseline;
   const verdict = ratio <= target ? 'meets' : 'MISSES';
   console.log(
-    `${label.padEnd(44)} ${ours.toFixed(1).padStart(7)} ms vs ${baseline.toFixed(1).padStart(7)} ms` +
+    `${label.padEnd(44)} ${ours.toFixed(1).padStart(7)} ms ` +
+      `vs ${baseline.toFixed(1).padStart(7)} ms` +
       `  ratio ${ratio.toFixed(2)}  target <= ${target}  ${verdict}`,
   );
   return ratio <= target;

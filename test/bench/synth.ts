@@ -134,7 +134,8 @@ function linearity(t1: number, t10: number, t100: number): boolean {
   console.log(
     `${'added env, 10->100 vs 1->10 (constructs)'.padEnd(44)} ${high.toFixed(1).padStart(7)} ms ` +
       `vs ${low.toFixed(1).padStart(7)} ms  ratio ${ratio.toFixed(2)}  target ${bounds}  ` +
-      `${meets ? 'meets' : 'MISSES'}  (time(100) / time(10) = ${(t100 / t10).toFixed(1)}; linear: 10)`,
+      `${meets ? 'meets' : 'MISSES'}  ` +
+      `(time(100) / time(10) = ${(t100 / t10).toFixed(1)}; linear: 10)`,
   );
   return meets;
 }

@@ -265,42 +265,48 @@ describe('register and deregister against the Corgea stand-in, in Terraform orde
     expect(corgea.configs()).toEqual(before);
   });
 
-  test('a changed audience replaces only the registration, which updates the configuration', async () => {
-    const changed = applyState('api://corgea-scans.example.com');
-    const registration = the('staging', 'create', changed);
-    const deregistration = the('staging', 'destroy', changed);
-    const idBefore = corgea.configs().find((c) => c.name === 'github-staging')!.id;
+  test(
+    'a changed audience replaces only the ' + 'registration, which updates the configuration',
+    async () => {
+      const changed = applyState('api://corgea-scans.example.com');
+      const registration = the('staging', 'create', changed);
+      const deregistration = the('staging', 'destroy', changed);
+      const idBefore = corgea.configs().find((c) => c.name === 'github-staging')!.id;
 
-    // Terraform replaces a terraform_data whose triggers_replace changed, and only that one.
-    expect(registration.triggers).not.toEqual(the('staging', 'create').triggers);
-    expect(deregistration.triggers).toEqual(the('staging', 'destroy').triggers);
+      // Terraform replaces a terraform_data whose triggers_replace changed, and only that one.
+      expect(registration.triggers).not.toEqual(the('staging', 'create').triggers);
+      expect(deregistration.triggers).toEqual(the('staging', 'destroy').triggers);
 
-    const run = await runProvisioner(registration);
-    expectClean(run);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^updated JWT-auth configuration "github-staging" .*audience/);
-    const config = corgea.configs().find((c) => c.name === 'github-staging')!;
-    expect(config).toMatchObject({ id: idBefore, audience: 'api://corgea-scans.example.com' });
-  });
+      const run = await runProvisioner(registration);
+      expectClean(run);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^updated JWT-auth configuration "github-staging" .*audience/);
+      const config = corgea.configs().find((c) => c.name === 'github-staging')!;
+      expect(config).toMatchObject({ id: idBefore, audience: 'api://corgea-scans.example.com' });
+    },
+  );
 
-  test('a failing Corgea gives a clear error, and the re-run Terraform makes succeeds', async () => {
-    // Every attempt the command makes fails (its retries included), so the run fails.
-    corgea.failNext(DEFAULT_ATTEMPTS, { status: 503 });
-    const failed = await runProvisioner(
-      the('production', 'create', applyState('api://prod.example.com')),
-    );
-    expectClean(failed);
-    expect(failed.code).not.toBe(0);
-    expect(failed.stderr).toMatch(/503/);
-    expect(failed.stderr).toMatch(/github-production/);
+  test(
+    'a failing Corgea gives a clear error, ' + 'and the re-run Terraform makes succeeds',
+    async () => {
+      // Every attempt the command makes fails (its retries included), so the run fails.
+      corgea.failNext(DEFAULT_ATTEMPTS, { status: 503 });
+      const failed = await runProvisioner(
+        the('production', 'create', applyState('api://prod.example.com')),
+      );
+      expectClean(failed);
+      expect(failed.code).not.toBe(0);
+      expect(failed.stderr).toMatch(/503/);
+      expect(failed.stderr).toMatch(/github-production/);
 
-    // A failed create-time provisioner taints the resource; the next apply creates it again.
-    const rerun = await runProvisioner(
-      the('production', 'create', applyState('api://prod.example.com')),
-    );
-    expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toMatch(/^updated JWT-auth configuration "github-production"/);
-  });
+      // A failed create-time provisioner taints the resource; the next apply creates it again.
+      const rerun = await runProvisioner(
+        the('production', 'create', applyState('api://prod.example.com')),
+      );
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toMatch(/^updated JWT-auth configuration "github-production"/);
+    },
+  );
 
   test('destroy deregisters each environment and leaves other configurations alone', async () => {
     for (const environment of ['staging', 'production']) {

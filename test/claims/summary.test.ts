@@ -30,21 +30,24 @@ function fetched(payload: Record<string, unknown>): FetchedToken {
 }
 
 describe('the job summary', () => {
-  it('shows the run and the three values marked checked, and neither the token nor the secret', () => {
-    const expected = expectedConfiguration(settings, entraProfile(settings), v1Claims, undefined);
-    const md = summaryMarkdown(settings, {
-      token: fetched(v1Claims),
-      check: { expected, mismatches: [] },
-      corgeaAccepted: true,
-    });
-    expect(md).toContain('| Token endpoint host | `login.microsoftonline.com` |');
-    expect(md).toContain('| Token version | v1 |');
-    expect(md).toContain('| Attempts | 2 |');
-    expect(md).toContain(`| Issuer (\`iss\`) | \`${V1_ISSUER}\` | checked |`);
-    expect(md).toContain(`| Allowed application ID (\`appid\`) | \`${CLIENT_ID}\` | checked |`);
-    expect(md).not.toContain('eyJ');
-    expect(md).not.toContain('not-in-the-summary');
-  });
+  it(
+    'shows the run and the three values marked ' + 'checked, and neither the token nor the secret',
+    () => {
+      const expected = expectedConfiguration(settings, entraProfile(settings), v1Claims, undefined);
+      const md = summaryMarkdown(settings, {
+        token: fetched(v1Claims),
+        check: { expected, mismatches: [] },
+        corgeaAccepted: true,
+      });
+      expect(md).toContain('| Token endpoint host | `login.microsoftonline.com` |');
+      expect(md).toContain('| Token version | v1 |');
+      expect(md).toContain('| Attempts | 2 |');
+      expect(md).toContain(`| Issuer (\`iss\`) | \`${V1_ISSUER}\` | checked |`);
+      expect(md).toContain(`| Allowed application ID (\`appid\`) | \`${CLIENT_ID}\` | checked |`);
+      expect(md).not.toContain('eyJ');
+      expect(md).not.toContain('not-in-the-summary');
+    },
+  );
 
   it('marks every value not checked when the check was off, and escapes table characters', () => {
     const md = summaryMarkdown(settings, { token: fetched({ ...v1Claims, aud: 'a|b`c' }) });

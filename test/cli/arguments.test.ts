@@ -43,17 +43,20 @@ describe('an unknown command', () => {
 });
 
 describe('a value where an option belongs', () => {
-  it('as a positional argument is refused without quoting it, pointing at the options', async () => {
-    const { code, stderr } = await runCli([...TOKEN_FLAGS, PASTED]);
+  it(
+    'as a positional argument is refused ' + 'without quoting it, pointing at the options',
+    async () => {
+      const { code, stderr } = await runCli([...TOKEN_FLAGS, PASTED]);
 
-    expect(code).toBe(2);
-    expect(stderr).toContain(
-      'error: Input arguments: found an argument that belongs to no option; it is not shown',
-    );
-    expect(stderr).toContain('Run corgea-idp-auth token --help for its options.');
-    expect(stderr).not.toContain('Usage:');
-    expect(stderr).not.toContain(PASTED);
-  });
+      expect(code).toBe(2);
+      expect(stderr).toContain(
+        'error: Input arguments: found an argument that belongs to no option; it is not shown',
+      );
+      expect(stderr).toContain('Run corgea-idp-auth token --help for its options.');
+      expect(stderr).not.toContain('Usage:');
+      expect(stderr).not.toContain(PASTED);
+    },
+  );
 
   it.each([
     ['token', '--client-secret-env'],

@@ -74,14 +74,17 @@ describe('corgea-idp-auth token', () => {
     ]);
   });
 
-  it('prints nothing and does not ask Corgea when a claim differs from the expectation, exit 7', async () => {
-    const run = await token(['--expected-audience', APP]);
+  it(
+    'prints nothing and does not ask Corgea when ' + 'a claim differs from the expectation, exit 7',
+    async () => {
+      const run = await token(['--expected-audience', APP]);
 
-    expect(run.code).toBe(7);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`error: Claim aud: found "api://${APP}", expected "${APP}".`);
-    expect(run.verifications).toEqual([]);
-  });
+      expect(run.code).toBe(7);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`error: Claim aud: found "api://${APP}", expected "${APP}".`);
+      expect(run.verifications).toEqual([]);
+    },
+  );
 
   it('prints nothing when Corgea refuses the token, exit 8 with the diagnosis', async () => {
     const other = await startCorgeaStandIn({ adminToken: 'admin-not-used-here' });
@@ -97,24 +100,30 @@ describe('corgea-idp-auth token', () => {
     }
   });
 
-  it('with --verify false checks the claims (one key-set request) without asking Corgea', async () => {
-    const run = await token(['--verify', 'false']);
+  it(
+    'with --verify false checks the claims (one ' + 'key-set request) without asking Corgea',
+    async () => {
+      const run = await token(['--verify', 'false']);
 
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('match the expected Corgea configuration');
-    expect(run.keyRequests).toBe(1);
-    expect(run.verifications).toEqual([]);
-  });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('match the expected Corgea configuration');
+      expect(run.keyRequests).toBe(1);
+      expect(run.verifications).toEqual([]);
+    },
+  );
 
-  it('skips both checks with --check-claims false --verify false, as the action inputs do', async () => {
-    const run = await token(['--check-claims', 'false', '--verify', 'false']);
+  it(
+    'skips both checks with --check-claims false ' + '--verify false, as the action inputs do',
+    async () => {
+      const run = await token(['--check-claims', 'false', '--verify', 'false']);
 
-    expect(run.code).toBe(0);
-    expect(run.stdout.trimEnd()).toMatch(JWT);
-    expect(run.keyRequests).toBe(0);
-    expect(run.verifications).toEqual([]);
-    expect(run.stderr).not.toContain('match the expected Corgea configuration');
-  });
+      expect(run.code).toBe(0);
+      expect(run.stdout.trimEnd()).toMatch(JWT);
+      expect(run.keyRequests).toBe(0);
+      expect(run.verifications).toEqual([]);
+      expect(run.stderr).not.toContain('match the expected Corgea configuration');
+    },
+  );
 
   it('refuses a --verify that is not true or false before any request, exit 2', async () => {
     const requests = entra.requests.length;
@@ -125,38 +134,45 @@ describe('corgea-idp-auth token', () => {
     expect(entra.requests.length).toBe(requests);
   });
 
-  it('takes the allowed application IDs repeated or comma-separated, and the issuer to expect', async () => {
-    const listed = await token([
-      '--allowed-application-ids',
-      'other-app, third-app',
-      '--allowed-application-ids',
-      APP,
-      '--expected-issuer',
-      entra.issuer(TENANT, 1),
-    ]);
-    expect(listed.code).toBe(0);
+  it(
+    'takes the allowed application IDs repeated ' + 'or comma-separated, and the issuer to expect',
+    async () => {
+      const listed = await token([
+        '--allowed-application-ids',
+        'other-app, third-app',
+        '--allowed-application-ids',
+        APP,
+        '--expected-issuer',
+        entra.issuer(TENANT, 1),
+      ]);
+      expect(listed.code).toBe(0);
 
-    const missing = await token(['--allowed-application-ids', 'other-app,third-app']);
-    expect(missing.code).toBe(7);
-    expect(missing.stderr).toContain('expected one of "other-app", "third-app"');
+      const missing = await token(['--allowed-application-ids', 'other-app,third-app']);
+      expect(missing.code).toBe(7);
+      expect(missing.stderr).toContain('expected one of "other-app", "third-app"');
 
-    const spaced = await token(['--allowed-application-ids', 'other app']);
-    expect(spaced.code).toBe(2);
-    expect(spaced.stderr).toContain(
-      'Fix: repeat --allowed-application-ids for each application ID, or separate them with commas.',
-    );
-    expect(spaced.stderr).not.toContain('YAML');
-  });
+      const spaced = await token(['--allowed-application-ids', 'other app']);
+      expect(spaced.code).toBe(2);
+      expect(spaced.stderr).toContain(
+        'Fix: repeat --allowed-application-ids for each application ID, ' +
+          'or separate them with commas.',
+      );
+      expect(spaced.stderr).not.toContain('YAML');
+    },
+  );
 
-  it('--format env writes NAME=value lines for the token and CORGEA_URL, one line each', async () => {
-    const run = await token(['--format', 'env', '--export-variable', 'SCAN_TOKEN']);
+  it(
+    '--format env writes NAME=value lines for ' + 'the token and CORGEA_URL, one line each',
+    async () => {
+      const run = await token(['--format', 'env', '--export-variable', 'SCAN_TOKEN']);
 
-    expect(run.code).toBe(0);
-    const lines = run.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^SCAN_TOKEN=eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(lines[1]).toBe(`CORGEA_URL=${corgea.url}`);
-  });
+      expect(run.code).toBe(0);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^SCAN_TOKEN=eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(lines[1]).toBe(`CORGEA_URL=${corgea.url}`);
+    },
+  );
 });
 
 describe('corgea-idp-auth token --help', () => {

@@ -70,14 +70,18 @@ describe('parseJwtAuthConfigValues', () => {
 describe('the allowed application IDs of a configuration', () => {
   const raw = { name: 'ci', issuer: 'https://i.example', audience: 'a' };
 
-  it('are read by the shared list rule: lines and commas, trimmed, blanks and duplicates dropped', () => {
-    const values = parseJwtAuthConfigValues(
-      { ...raw, allowedApplicationIds: ' a \r\n\r\nb,c ,\n a\n' },
-      sources,
-    );
+  it(
+    'are read by the shared list rule: lines and ' +
+      'commas, trimmed, blanks and duplicates dropped',
+    () => {
+      const values = parseJwtAuthConfigValues(
+        { ...raw, allowedApplicationIds: ' a \r\n\r\nb,c ,\n a\n' },
+        sources,
+      );
 
-    expect(values.allowedApplicationIds).toEqual(['a', 'b', 'c']);
-  });
+      expect(values.allowedApplicationIds).toEqual(['a', 'b', 'c']);
+    },
+  );
 
   it('must hold at least one ID, the message naming the source', () => {
     const variable = {

@@ -35,33 +35,38 @@ function runBundle(args: string[], env: Record<string, string>) {
   });
 }
 
-it('the built command line registers, re-registers and deregisters from the environment', async () => {
-  expect(existsSync(BUNDLE) && readFileSync(BUNDLE, 'utf8').includes('already absent')).toBe(true);
-  const env = {
-    CORGEA_ADMIN_TOKEN: ADMIN,
-    CORGEA_URL: standIn.url,
-    CORGEA_CONFIG_NAME: 'ci-staging',
-    CORGEA_CONFIG_ISSUER: 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/',
-    CORGEA_CONFIG_AUDIENCE: 'api://aaaaaaaa-0000-0000-0000-000000000001',
-    CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: 'aaaaaaaa-0000-0000-0000-000000000001\n',
-  };
+it(
+  'the built command line registers, re-registers ' + 'and deregisters from the environment',
+  async () => {
+    expect(existsSync(BUNDLE) && readFileSync(BUNDLE, 'utf8').includes('already absent')).toBe(
+      true,
+    );
+    const env = {
+      CORGEA_ADMIN_TOKEN: ADMIN,
+      CORGEA_URL: standIn.url,
+      CORGEA_CONFIG_NAME: 'ci-staging',
+      CORGEA_CONFIG_ISSUER: 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/',
+      CORGEA_CONFIG_AUDIENCE: 'api://aaaaaaaa-0000-0000-0000-000000000001',
+      CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: 'aaaaaaaa-0000-0000-0000-000000000001\n',
+    };
 
-  const results = [
-    await runBundle(['register'], env),
-    await runBundle(['register'], env),
-    await runBundle(['deregister'], env),
-    await runBundle(['deregister'], env),
-    await runBundle(['register'], { ...env, CORGEA_ADMIN_TOKEN: '' }),
-  ];
+    const results = [
+      await runBundle(['register'], env),
+      await runBundle(['register'], env),
+      await runBundle(['deregister'], env),
+      await runBundle(['deregister'], env),
+      await runBundle(['register'], { ...env, CORGEA_ADMIN_TOKEN: '' }),
+    ];
 
-  expect(results.map((r) => [r.code, r.stdout])).toEqual([
-    [0, 'created JWT-auth configuration "ci-staging" (id jac-1)\n'],
-    [0, 'unchanged JWT-auth configuration "ci-staging" (id jac-1)\n'],
-    [0, 'deleted JWT-auth configuration "ci-staging" (id jac-1)\n'],
-    [0, 'already absent: JWT-auth configuration "ci-staging"\n'],
-    [2, ''],
-  ]);
-  expect(results[4]?.stderr).toContain('set CORGEA_ADMIN_TOKEN');
-  for (const result of results) expect(result.stdout + result.stderr).not.toContain(ADMIN);
-  expect(standIn.configs()).toEqual([]);
-});
+    expect(results.map((r) => [r.code, r.stdout])).toEqual([
+      [0, 'created JWT-auth configuration "ci-staging" (id jac-1)\n'],
+      [0, 'unchanged JWT-auth configuration "ci-staging" (id jac-1)\n'],
+      [0, 'deleted JWT-auth configuration "ci-staging" (id jac-1)\n'],
+      [0, 'already absent: JWT-auth configuration "ci-staging"\n'],
+      [2, ''],
+    ]);
+    expect(results[4]?.stderr).toContain('set CORGEA_ADMIN_TOKEN');
+    for (const result of results) expect(result.stdout + result.stderr).not.toContain(ADMIN);
+    expect(standIn.configs()).toEqual([]);
+  },
+);

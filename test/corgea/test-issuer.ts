@@ -12,7 +12,9 @@ export interface TestIssuer {
   /** The issuer as tokens carry it, `http://127.0.0.1:{port}` plus the path given. */
   readonly issuer: string;
   readonly jwksUrl: string;
-  /** Signs `claims` with the issuer's key; iss, iat and exp (five minutes) filled in unless given. */
+  /**
+   * Signs `claims` with the issuer's key; iss, iat and exp (five minutes) filled in unless given.
+   */
   sign(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }

@@ -13,7 +13,10 @@ export interface ChildProcess {
   readonly command: string;
 }
 
-/** The direct children of `parent` (default: this process) whose command line names one of `entries`. */
+/**
+ * The direct children of `parent` (default: this process) whose command line names one of
+ * `entries`.
+ */
 export function bundleChildren(
   entries: readonly string[],
   parent: number = process.pid,
@@ -72,7 +75,8 @@ function listChildren(parent: number): ChildProcess[] {
   for (const name of entries) {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // The command name in parentheses may hold spaces and parentheses: fields follow the last ')'.
+      // The command name in parentheses may hold spaces and parentheses: fields follow the
+      // last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[1]) !== parent) continue;
       const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');

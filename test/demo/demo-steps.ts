@@ -100,7 +100,8 @@ async function register(world: DemoWorld): Promise<StepOutcome> {
   const registered = held.map(({ id: _id, ...fields }) => fields);
   if (!isDeepStrictEqual(registered, [expected])) {
     throw new DemoFailure(
-      `the Corgea stand-in holds ${JSON.stringify(held)}, expected exactly ${JSON.stringify(expected)}.`,
+      `the Corgea stand-in holds ${JSON.stringify(held)}, ` +
+        `expected exactly ${JSON.stringify(expected)}.`,
     );
   }
   return {
@@ -148,7 +149,8 @@ async function fetchToken(world: DemoWorld, options: StepOptions): Promise<StepO
   return {
     line:
       `token fetched through the action bundle (client credentials, run as the runner runs it): ` +
-      `${found['token-type']}, expires in ${run.outputs['expires-in']} s, ${token.length} characters, ` +
+      `${found['token-type']}, expires in ${run.outputs['expires-in']} s, ` +
+      `${token.length} characters, ` +
       `masked and exported as CORGEA_TOKEN`,
   };
 }
@@ -277,13 +279,16 @@ function expectVerified(world: DemoWorld, run: ActionRun, before: number): strin
   const last = decided.at(-1);
   if (!run.stdoutLines.some((line) => line.includes('accepts the token')) || !last?.accepted) {
     throw new DemoFailure(
-      `Corgea's stand-in did not accept the token: ${last ? last.reason : 'the action never called verify'}.`,
+      "Corgea's stand-in did not accept the token: " +
+        `${last ? last.reason : 'the action never called verify'}.`,
     );
   }
   return last.reason;
 }
 
-/** The message of the run's `::error::` commands, as the runner shows it (command escapes undone). */
+/**
+ * The message of the run's `::error::` commands, as the runner shows it (command escapes undone).
+ */
 export function failureMessage(run: ActionRun): string {
   return run.stdoutLines
     .filter((line) => line.startsWith('::error::'))

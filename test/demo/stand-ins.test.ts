@@ -91,57 +91,63 @@ function runnerDirOf(exports: readonly string[]): string {
   return path.dirname(/GITHUB_OUTPUT=(\S+)/.exec(line)?.[1] ?? '');
 }
 
-test('the printed token and action commands succeed against the stand-ins as pasted, and SIGINT closes both and exits 130', async () => {
-  const run = await startStandIns();
-  const lines = await instructions(run);
-  const exports = lines.filter((line) => line.startsWith('export '));
-  const token = lines.filter((line) => line.startsWith('node bin/corgea-idp-auth.cjs token '));
-  const action = lines.filter((line) => line.startsWith('env "INPUT_'));
-  expect({ exports: exports.length, token: token.length, action: action.length }).toEqual({
-    exports: 11,
-    token: 1,
-    action: 1,
-  });
-  expect(lines).toContain(
-    "# and the admin token are the stand-ins' own, generated for this run; they are valid nowhere",
-  );
-  expect(lines[1]).toContain('created JWT-auth configuration "corgea-demo-scans"');
-  // The README shows the two commands as printed, so that they cannot drift apart.
-  const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  expect(readme).toContain(`\n${token[0]}\n${action[0]}\n`);
+test(
+  'the printed token and action commands succeed against the ' +
+    'stand-ins as pasted, and SIGINT closes both and exits 130',
+  async () => {
+    const run = await startStandIns();
+    const lines = await instructions(run);
+    const exports = lines.filter((line) => line.startsWith('export '));
+    const token = lines.filter((line) => line.startsWith('node bin/corgea-idp-auth.cjs token '));
+    const action = lines.filter((line) => line.startsWith('env "INPUT_'));
+    expect({ exports: exports.length, token: token.length, action: action.length }).toEqual({
+      exports: 11,
+      token: 1,
+      action: 1,
+    });
+    expect(lines).toContain(
+      "# and the admin token are the stand-ins' own, generated for this run; " +
+        'they are valid nowhere',
+    );
+    expect(lines[1]).toContain('created JWT-auth configuration "corgea-demo-scans"');
+    // The README shows the two commands as printed, so that they cannot drift apart.
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`\n${token[0]}\n${action[0]}\n`);
 
-  const fetched = await sh([...exports, token[0]!].join('\n'));
-  expect({ code: fetched.code, stderr: fetched.stderr }).toEqual({
-    code: 0,
-    stderr: expect.stringContaining('accepts the token'),
-  });
-  expect(fetched.stdout).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n?$/);
+    const fetched = await sh([...exports, token[0]!].join('\n'));
+    expect({ code: fetched.code, stderr: fetched.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining('accepts the token'),
+    });
+    expect(fetched.stdout).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n?$/);
 
-  const ran = await sh([...exports, action[0]!, 'cat "$GITHUB_ENV"'].join('\n'));
-  expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(ran.stdout).toContain('accepts the token');
-  expect(ran.stdout).toMatch(/^CORGEA_TOKEN<<(\S+)\neyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n\1$/m);
+    const ran = await sh([...exports, action[0]!, 'cat "$GITHUB_ENV"'].join('\n'));
+    expect({ code: ran.code, stderr: ran.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(ran.stdout).toContain('accepts the token');
+    expect(ran.stdout).toMatch(/^CORGEA_TOKEN<<(\S+)\neyJ[\w-]+\.eyJ[\w-]+\.[\w-]+\n\1$/m);
 
-  const registered = await sh([...exports, 'node bin/corgea-idp-auth.cjs register'].join('\n'));
-  expect({ code: registered.code, stdout: registered.stdout }).toEqual({
-    code: 0,
-    stdout: expect.stringMatching(/^unchanged JWT-auth configuration "corgea-demo-scans"/),
-  });
+    const registered = await sh([...exports, 'node bin/corgea-idp-auth.cjs register'].join('\n'));
+    expect({ code: registered.code, stdout: registered.stdout }).toEqual({
+      code: 0,
+      stdout: expect.stringMatching(/^unchanged JWT-auth configuration "corgea-demo-scans"/),
+    });
 
-  const ports = portsOf(lines[0]);
-  expect(ports).toHaveLength(2);
-  const runnerDir = runnerDirOf(exports);
-  expect(existsSync(runnerDir)).toBe(true);
+    const ports = portsOf(lines[0]);
+    expect(ports).toHaveLength(2);
+    const runnerDir = runnerDirOf(exports);
+    expect(existsSync(runnerDir)).toBe(true);
 
-  run.child.kill('SIGINT');
-  const { code } = await run.exited;
-  expect(code).toBe(130);
-  expect(run.lines().filter(Boolean).at(-1)).toBe(
-    `SIGINT received: stand-ins stopped, ports ${ports.join(' and ')} closed`,
-  );
-  expect(await Promise.all(ports.map(connectOutcome))).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
-  expect(existsSync(runnerDir)).toBe(false);
-}, 60_000);
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.lines().filter(Boolean).at(-1)).toBe(
+      `SIGINT received: stand-ins stopped, ports ${ports.join(' and ')} closed`,
+    );
+    expect(await Promise.all(ports.map(connectOutcome))).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+    expect(existsSync(runnerDir)).toBe(false);
+  },
+  60_000,
+);
 
 test('SIGTERM closes both stand-ins and exits 143', async () => {
   const run = await startStandIns();

@@ -98,7 +98,8 @@ describe('the action bundle ends a failed step with the connectivity diagnosis',
     });
     expectFailedWithoutLeaks(run);
     expect(errorMessage(run)).toContain(
-      'TLS handshake with 127.0.0.1: the certificate names other.invalid, not 127.0.0.1 (ERR_TLS_CERT_ALTNAME_INVALID)',
+      'TLS handshake with 127.0.0.1: the certificate names other.invalid, not 127.0.0.1 ' +
+        '(ERR_TLS_CERT_ALTNAME_INVALID)',
     );
   });
 });
@@ -124,7 +125,8 @@ describe('the command-line bundle prints the connectivity diagnosis', () => {
         env: {
           PATH: process.env['PATH'] ?? '/usr/bin:/bin',
           CORGEA_CLIENT_SECRET: SECRET,
-          NODE_OPTIONS: `--require ${JSON.stringify(path.join(REPO_ROOT, 'test/e2e/loopback-only.cjs'))}`,
+          NODE_OPTIONS:
+            '--require ' + JSON.stringify(path.join(REPO_ROOT, 'test/e2e/loopback-only.cjs')),
         },
       },
       20_000,

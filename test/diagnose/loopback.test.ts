@@ -66,7 +66,8 @@ describe('connectivity diagnosis against loopback peers', () => {
     const text = await diagnosisOf(error);
     expect(text).toContain(`TCP connect to 127.0.0.1:${port}: ok`);
     expect(text).toContain(
-      'TLS handshake with 127.0.0.1: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT); subject localhost',
+      'TLS handshake with 127.0.0.1: the certificate is self-signed ' +
+        '(DEPTH_ZERO_SELF_SIGNED_CERT); subject localhost',
     );
     expect(text).toContain('NODE_EXTRA_CA_CERTS');
   });
@@ -76,7 +77,8 @@ describe('connectivity diagnosis against loopback peers', () => {
     const text = await diagnosisOf(await failingRequest(`https://localhost:${port}/`));
     expect(text).toMatch(/name resolution: localhost resolved to (127\.0\.0\.1|::1)/);
     expect(text).toContain(
-      'TLS handshake with localhost: the issuer Diagnosis Test CA is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+      'TLS handshake with localhost: the issuer Diagnosis Test CA is not trusted ' +
+        '(UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
     );
     expect(text).toContain('Fix: a proxy or firewall that inspects TLS, or a private CA');
   });
@@ -139,19 +141,28 @@ describe('connectivity diagnosis through tinyproxy', () => {
     expect(text).toContain(`ask its operators to allow CONNECT to port ${target} of 127.0.0.1`);
   });
 
-  it('goes through a tunnel the proxy accepts and checks TLS with the target behind it', async () => {
-    const target = await startTlsServer(certs.selfSigned);
-    const proxy = await startProxy([target]);
-    const env = { https_proxy: `http://127.0.0.1:${proxy}` };
-    const text = await diagnosisOf(await failingRequest(`https://127.0.0.1:${target}/`, env), env);
-    expect(text).toContain(
-      `proxy: http://127.0.0.1:${proxy} from https_proxy; NO_PROXY is not set`,
-    );
-    expect(text).toContain(`CONNECT 127.0.0.1:${target} through the proxy: accepted (status 200)`);
-    expect(text).toContain(
-      'TLS handshake with 127.0.0.1 through the proxy: the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT)',
-    );
-  });
+  it(
+    'goes through a tunnel the proxy accepts ' + 'and checks TLS with the target behind it',
+    async () => {
+      const target = await startTlsServer(certs.selfSigned);
+      const proxy = await startProxy([target]);
+      const env = { https_proxy: `http://127.0.0.1:${proxy}` };
+      const text = await diagnosisOf(
+        await failingRequest(`https://127.0.0.1:${target}/`, env),
+        env,
+      );
+      expect(text).toContain(
+        `proxy: http://127.0.0.1:${proxy} from https_proxy; NO_PROXY is not set`,
+      );
+      expect(text).toContain(
+        `CONNECT 127.0.0.1:${target} through the proxy: accepted (status 200)`,
+      );
+      expect(text).toContain(
+        'TLS handshake with 127.0.0.1 through the proxy: the certificate is self-signed ' +
+          '(DEPTH_ZERO_SELF_SIGNED_CERT)',
+      );
+    },
+  );
 
   it('sends an https request through the CONNECT tunnel, not beside it', async () => {
     const target = await startCountingTlsServer(certs.selfSigned);
@@ -194,7 +205,8 @@ describe('connectivity diagnosis through tinyproxy', () => {
     expect(text).toContain(`TCP connect to 127.0.0.1:${proxyPort}: refused (ECONNREFUSED)`);
     expect(text).not.toContain('proxy-pw-8812');
     expect(text).toContain(
-      `Fix: nothing accepts connections at the proxy 127.0.0.1:${proxyPort}: correct the port in HTTPS_PROXY`,
+      `Fix: nothing accepts connections at the proxy 127.0.0.1:${proxyPort}: ` +
+        'correct the port in HTTPS_PROXY',
     );
   });
 });

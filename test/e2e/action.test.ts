@@ -72,32 +72,35 @@ function errorLines(run: ActionRun): string[] {
 }
 
 describe('the action against the Entra stand-in', () => {
-  test('a v1 token: outputs parsed and right, CORGEA_TOKEN and CORGEA_URL exported, all masked', async () => {
-    const run = await runAction({ inputs: entraInputs() });
+  test(
+    'a v1 token: outputs parsed and right, ' + 'CORGEA_TOKEN and CORGEA_URL exported, all masked',
+    async () => {
+      const run = await runAction({ inputs: entraInputs() });
 
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    const token = run.outputs['token'] ?? '';
-    expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
-    expect(run.outputs).toEqual({
-      token,
-      'token-type': 'Bearer',
-      'expires-in': '3599',
-      'expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-      issuer: `${entra.authority}/${TENANT}/`,
-      audience: `api://${APP}`,
-      'application-id': APP,
-    });
-    expect(run.exported).toEqual({ CORGEA_TOKEN: token, CORGEA_URL: 'https://www.corgea.app' });
-    expectMaskOrder(run, token);
-    expect(run.stdoutLines).toContain(`::add-mask::${token}`);
-    expect(
-      findLeaks(actionRunPlaces(run, { outputs: ['token'], exported: ['CORGEA_TOKEN'] }), {
-        'client secret': SECRET,
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const token = run.outputs['token'] ?? '';
+      expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(run.outputs).toEqual({
         token,
-      }),
-    ).toEqual([]);
-  });
+        'token-type': 'Bearer',
+        'expires-in': '3599',
+        'expires-at': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        issuer: `${entra.authority}/${TENANT}/`,
+        audience: `api://${APP}`,
+        'application-id': APP,
+      });
+      expect(run.exported).toEqual({ CORGEA_TOKEN: token, CORGEA_URL: 'https://www.corgea.app' });
+      expectMaskOrder(run, token);
+      expect(run.stdoutLines).toContain(`::add-mask::${token}`);
+      expect(
+        findLeaks(actionRunPlaces(run, { outputs: ['token'], exported: ['CORGEA_TOKEN'] }), {
+          'client secret': SECRET,
+          token,
+        }),
+      ).toEqual([]);
+    },
+  );
 
   test('the log names provider, token endpoint host, client ID and attempts', async () => {
     const run = await runAction({ inputs: entraInputs() });
@@ -158,32 +161,35 @@ describe('the action against the Entra stand-in', () => {
 });
 
 describe('the action against the oidc-provider peer', () => {
-  test('okta: the token from {issuer}/v1/token names the client in application-id (cid)', async () => {
-    const run = await runAction({
-      inputs: {
-        verify: 'false',
-        provider: 'okta',
+  test(
+    'okta: the token from {issuer}/v1/token ' + 'names the client in application-id (cid)',
+    async () => {
+      const run = await runAction({
+        inputs: {
+          verify: 'false',
+          provider: 'okta',
+          issuer: peer.okta.issuer,
+          'client-id': PEER_CLIENTS.basic.clientId,
+          'client-secret': PEER_CLIENTS.basic.clientSecret,
+          scope: PEER_SCOPE,
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs).toMatchObject({
         issuer: peer.okta.issuer,
-        'client-id': PEER_CLIENTS.basic.clientId,
-        'client-secret': PEER_CLIENTS.basic.clientSecret,
-        scope: PEER_SCOPE,
-      },
-    });
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toMatchObject({
-      issuer: peer.okta.issuer,
-      audience: 'api://default',
-      'application-id': PEER_CLIENTS.basic.clientId,
-    });
-    const token = run.outputs['token'] ?? '';
-    expect(run.exported['CORGEA_TOKEN']).toBe(token);
-    expect(
-      findLeaks(actionRunPlaces(run, { outputs: ['token'], exported: ['CORGEA_TOKEN'] }), {
-        'client secret': PEER_CLIENTS.basic.clientSecret,
-        token,
-      }),
-    ).toEqual([]);
-  });
+        audience: 'api://default',
+        'application-id': PEER_CLIENTS.basic.clientId,
+      });
+      const token = run.outputs['token'] ?? '';
+      expect(run.exported['CORGEA_TOKEN']).toBe(token);
+      expect(
+        findLeaks(actionRunPlaces(run, { outputs: ['token'], exported: ['CORGEA_TOKEN'] }), {
+          'client secret': PEER_CLIENTS.basic.clientSecret,
+          token,
+        }),
+      ).toEqual([]);
+    },
+  );
 
   test('oidc: discovery, client_secret_post, and the resource as audience', async () => {
     const run = await runAction({

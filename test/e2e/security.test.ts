@@ -63,7 +63,10 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-/** The workflow commands the runner would execute from this run's stdout, CR and LF both ending a line. */
+/**
+ * The workflow commands the runner would execute from this run's stdout, CR and LF both ending a
+ * line.
+ */
 function commands(run: ActionRun): string[] {
   return run.stdout
     .split(/\r\n|\r|\n/)
@@ -79,70 +82,86 @@ function expectOnlyOwnCommands(run: ActionRun): void {
 }
 
 describe('a hostile token endpoint cannot add workflow commands', () => {
-  test('a token_type with line feeds and commands fails the step, which runs only its own commands', async () => {
-    answer = {
-      status: 200,
-      body: {
-        access_token: TOKEN,
-        token_type: 'Bearer\n::set-output name=x::y\n::warning::fake\r::stop-commands::end',
-        expires_in: 3600,
-      },
-    };
-    const run = await runAction({ inputs: inputs() });
-    expect(run.exitCode).toBe(1);
-    expectOnlyOwnCommands(run);
-    expect(run.stdout).toContain('has a token_type that is not a token type name');
-    expect(run.stdout).not.toContain('fake');
-    expect(run.outputs).toEqual({});
-    expect(findLeaks(actionRunPlaces(run), { 'client secret': SECRET, token: TOKEN })).toEqual([]);
-  });
+  test(
+    'a token_type with line feeds and commands fails ' +
+      'the step, which runs only its own commands',
+    async () => {
+      answer = {
+        status: 200,
+        body: {
+          access_token: TOKEN,
+          token_type: 'Bearer\n::set-output name=x::y\n::warning::fake\r::stop-commands::end',
+          expires_in: 3600,
+        },
+      };
+      const run = await runAction({ inputs: inputs() });
+      expect(run.exitCode).toBe(1);
+      expectOnlyOwnCommands(run);
+      expect(run.stdout).toContain('has a token_type that is not a token type name');
+      expect(run.stdout).not.toContain('fake');
+      expect(run.outputs).toEqual({});
+      expect(findLeaks(actionRunPlaces(run), { 'client secret': SECRET, token: TOKEN })).toEqual(
+        [],
+      );
+    },
+  );
 
-  test('an error description with line breaks and escapes stays inside the one error line', async () => {
-    answer = {
-      status: 400,
-      body: {
-        error: 'invalid_client',
-        error_description: 'bad client\r::warning::fake\u001b[2K ##[warning]older',
-      },
-    };
-    const run = await runAction({ inputs: inputs() });
-    expect(run.exitCode).toBe(1);
-    expectOnlyOwnCommands(run);
-    expect(run.stdout).toContain('bad client ::warning::fake\\x1B[2K ##[warning]older');
-  });
+  test(
+    'an error description with line breaks and ' + 'escapes stays inside the one error line',
+    async () => {
+      answer = {
+        status: 400,
+        body: {
+          error: 'invalid_client',
+          error_description: 'bad client\r::warning::fake\u001b[2K ##[warning]older',
+        },
+      };
+      const run = await runAction({ inputs: inputs() });
+      expect(run.exitCode).toBe(1);
+      expectOnlyOwnCommands(run);
+      expect(run.stdout).toContain('bad client ::warning::fake\\x1B[2K ##[warning]older');
+    },
+  );
 });
 
 describe('a secret an outside party echoes is redacted whole', () => {
-  test('a secret straddling character 300 of error_description leaves no part in clear', async () => {
-    // The secret starts at character 294 of the description.
-    const description = `${'y'.repeat(280)} echoed: ${SECRET} and more`;
-    answer = { status: 401, body: { error: 'invalid_client', error_description: description } };
-    const run = await runAction({ inputs: inputs() });
-    expect(run.exitCode).toBe(1);
-    const places = actionRunPlaces(run);
-    for (const [place, text] of Object.entries(places)) {
-      expect(`${place}: ${text.includes(SECRET.slice(0, 6))}`).toBe(`${place}: false`);
-    }
-    expect(run.stdout).toContain('echoed: *** and more');
-  });
+  test(
+    'a secret straddling character 300 of ' + 'error_description leaves no part in clear',
+    async () => {
+      // The secret starts at character 294 of the description.
+      const description = `${'y'.repeat(280)} echoed: ${SECRET} and more`;
+      answer = { status: 401, body: { error: 'invalid_client', error_description: description } };
+      const run = await runAction({ inputs: inputs() });
+      expect(run.exitCode).toBe(1);
+      const places = actionRunPlaces(run);
+      for (const [place, text] of Object.entries(places)) {
+        expect(`${place}: ${text.includes(SECRET.slice(0, 6))}`).toBe(`${place}: false`);
+      }
+      expect(run.stdout).toContain('echoed: *** and more');
+    },
+  );
 
-  test('with client_secret_basic the base64 of id:secret is masked before the request, and redacted', async () => {
-    const encoded = basicAuthorization(CLIENT_ID, SECRET).replace(/^Basic /, '');
-    answer = {
-      status: 401,
-      body: { error: 'invalid_client', error_description: `got Basic ${encoded}` },
-    };
-    const run = await runAction({ inputs: inputs({ 'client-auth': 'basic' }) });
-    expect(run.exitCode).toBe(1);
-    const mask = run.stdoutLines.indexOf(`::add-mask::${encoded}`);
-    const request = run.stdoutLines.findIndex((line) =>
-      line.startsWith('Requesting an access token'),
-    );
-    expect(mask).toBeGreaterThanOrEqual(0);
-    expect(mask).toBeLessThan(request);
-    expect(findLeaks(actionRunPlaces(run), { 'Basic credential': encoded })).toEqual([]);
-    expect(run.stdout).toContain('got Basic ***');
-  });
+  test(
+    'with client_secret_basic the base64 of id:secret ' +
+      'is masked before the request, and redacted',
+    async () => {
+      const encoded = basicAuthorization(CLIENT_ID, SECRET).replace(/^Basic /, '');
+      answer = {
+        status: 401,
+        body: { error: 'invalid_client', error_description: `got Basic ${encoded}` },
+      };
+      const run = await runAction({ inputs: inputs({ 'client-auth': 'basic' }) });
+      expect(run.exitCode).toBe(1);
+      const mask = run.stdoutLines.indexOf(`::add-mask::${encoded}`);
+      const request = run.stdoutLines.findIndex((line) =>
+        line.startsWith('Requesting an access token'),
+      );
+      expect(mask).toBeGreaterThanOrEqual(0);
+      expect(mask).toBeLessThan(request);
+      expect(findLeaks(actionRunPlaces(run), { 'Basic credential': encoded })).toEqual([]);
+      expect(run.stdout).toContain('got Basic ***');
+    },
+  );
 
   test('a proxy password in a variable without a scheme is masked first and redacted', async () => {
     const password = 'proxy-pw-4321';
@@ -162,17 +181,20 @@ describe('a secret an outside party echoes is redacted whole', () => {
 });
 
 describe('outputs are all or nothing', () => {
-  test('without GITHUB_ENV the step fails naming it, and no output, the token least, is written', async () => {
-    answer = {
-      status: 200,
-      body: { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600 },
-    };
-    const run = await runAction({ inputs: inputs(), env: { GITHUB_ENV: '' } });
-    expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('::error::Input GITHUB_ENV: is not set');
-    expect(run.files.output).toBe('');
-    expect(run.outputs).toEqual({});
-  });
+  test(
+    'without GITHUB_ENV the step fails naming it, ' + 'and no output, the token least, is written',
+    async () => {
+      answer = {
+        status: 200,
+        body: { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600 },
+      };
+      const run = await runAction({ inputs: inputs(), env: { GITHUB_ENV: '' } });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toContain('::error::Input GITHUB_ENV: is not set');
+      expect(run.files.output).toBe('');
+      expect(run.outputs).toEqual({});
+    },
+  );
 });
 
 describe('claims that echo the client secret', () => {

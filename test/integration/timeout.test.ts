@@ -31,30 +31,33 @@ afterAll(async () => {
 });
 
 describe('a token endpoint that never answers', () => {
-  it('ends the attempt at timeout-seconds with a timeout NetworkError naming the host', async () => {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const settings = parseSettings(
-      (name) =>
-        ({
-          provider: 'oidc',
-          issuer: origin,
-          'token-url': `${origin}/token`,
-          'client-auth': 'post',
-          'client-id': 'app',
-          'client-secret': 'never-answered-secret',
-          attempts: '1',
-          'timeout-seconds': '1',
-        })[name] ?? '',
-    );
+  it(
+    'ends the attempt at timeout-seconds with ' + 'a timeout NetworkError naming the host',
+    async () => {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const settings = parseSettings(
+        (name) =>
+          ({
+            provider: 'oidc',
+            issuer: origin,
+            'token-url': `${origin}/token`,
+            'client-auth': 'post',
+            'client-id': 'app',
+            'client-secret': 'never-answered-secret',
+            attempts: '1',
+            'timeout-seconds': '1',
+          })[name] ?? '',
+      );
 
-    const error = await fetchToken(settings, { log: silentLogger, protect: () => {} }).catch(
-      (e: unknown) => e,
-    );
+      const error = await fetchToken(settings, { log: silentLogger, protect: () => {} }).catch(
+        (e: unknown) => e,
+      );
 
-    expect(error).toBeInstanceOf(NetworkError);
-    expect((error as NetworkError).stage).toBe('timeout');
-    expect((error as NetworkError).message).toContain(
-      `No answer from ${new URL(origin).host} within 1 s`,
-    );
-  });
+      expect(error).toBeInstanceOf(NetworkError);
+      expect((error as NetworkError).stage).toBe('timeout');
+      expect((error as NetworkError).message).toContain(
+        `No answer from ${new URL(origin).host} within 1 s`,
+      );
+    },
+  );
 });

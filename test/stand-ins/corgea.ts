@@ -266,7 +266,8 @@ export async function startCorgeaStandIn(options: CorgeaStandInOptions): Promise
     );
     if (!match) {
       return reject(
-        `no configuration of issuer ${issuer} has audience ${audiences.join(',')} and allows ${claim} ${applicationId}`,
+        `no configuration of issuer ${issuer} has audience ${audiences.join(',')} ` +
+          `and allows ${claim} ${applicationId}`,
       );
     }
     return {
@@ -292,7 +293,10 @@ export async function startCorgeaStandIn(options: CorgeaStandInOptions): Promise
       const given = options.keysFor ? await options.keysFor(issuer) : await discoverKeys(issuer);
       location = given === undefined ? undefined : new URL(String(given));
     } catch (error) {
-      return `the keys of ${issuer} could not be found: ${error instanceof Error ? error.message : String(error)}`;
+      return (
+        `the keys of ${issuer} could not be found: ` +
+        `${error instanceof Error ? error.message : String(error)}`
+      );
     }
     if (!location) return `no keys are known for ${issuer}`;
     if (!isLoopbackHost(location.hostname)) {

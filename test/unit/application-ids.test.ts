@@ -47,7 +47,10 @@ describe('a list of application IDs', () => {
     const error = refusal('one\napp two', input);
     expect(error.input).toBe('allowed-application-ids');
     expect(error.message).toMatch(
-      /^Input allowed-application-ids: expected application IDs without spaces inside, found "app two"\./,
+      new RegExp(
+        '^Input allowed-application-ids: expected application IDs without spaces inside, ' +
+          'found "app two"\\.',
+      ),
     );
   });
 

@@ -62,10 +62,13 @@ describe('entraIssuer', () => {
     );
   });
 
-  test('an authority that is no known cloud (a stand-in) issues v1 tokens under its own origin', () => {
-    expect(entraIssuer(T, 1, 'http://127.0.0.1:4000')).toBe(`http://127.0.0.1:4000/${T}/`);
-    expect(entraIssuer(T, 2, 'http://127.0.0.1:4000')).toBe(`http://127.0.0.1:4000/${T}/v2.0`);
-  });
+  test(
+    'an authority that is no known cloud (a ' + 'stand-in) issues v1 tokens under its own origin',
+    () => {
+      expect(entraIssuer(T, 1, 'http://127.0.0.1:4000')).toBe(`http://127.0.0.1:4000/${T}/`);
+      expect(entraIssuer(T, 2, 'http://127.0.0.1:4000')).toBe(`http://127.0.0.1:4000/${T}/v2.0`);
+    },
+  );
 
   test('a Terraform token for the tenant passes through unescaped', () => {
     const tenant = '${TfToken[TOKEN.1]}';
@@ -177,23 +180,26 @@ describe('entraCorgeaValues', () => {
     });
   });
 
-  test('Terraform tokens for tenant, client ID and Application ID URI pass through unescaped', () => {
-    const tenantId = '${TfToken[TOKEN.1]}';
-    const clientId = '${TfToken[TOKEN.2]}';
-    const applicationIdUri = '${TfToken[TOKEN.3]}';
-    expect(entraCorgeaValues({ tenantId, clientId, applicationIdUri, version: 1 })).toEqual({
-      issuer: 'https://sts.windows.net/${TfToken[TOKEN.1]}/',
-      audience: '${TfToken[TOKEN.3]}',
-      allowedApplicationIds: ['${TfToken[TOKEN.2]}'],
-      applicationIdClaim: 'appid',
-    });
-    expect(entraCorgeaValues({ tenantId, clientId, applicationIdUri, version: 2 })).toEqual({
-      issuer: 'https://login.microsoftonline.com/${TfToken[TOKEN.1]}/v2.0',
-      audience: '${TfToken[TOKEN.2]}',
-      allowedApplicationIds: ['${TfToken[TOKEN.2]}'],
-      applicationIdClaim: 'azp',
-    });
-  });
+  test(
+    'Terraform tokens for tenant, client ID and ' + 'Application ID URI pass through unescaped',
+    () => {
+      const tenantId = '${TfToken[TOKEN.1]}';
+      const clientId = '${TfToken[TOKEN.2]}';
+      const applicationIdUri = '${TfToken[TOKEN.3]}';
+      expect(entraCorgeaValues({ tenantId, clientId, applicationIdUri, version: 1 })).toEqual({
+        issuer: 'https://sts.windows.net/${TfToken[TOKEN.1]}/',
+        audience: '${TfToken[TOKEN.3]}',
+        allowedApplicationIds: ['${TfToken[TOKEN.2]}'],
+        applicationIdClaim: 'appid',
+      });
+      expect(entraCorgeaValues({ tenantId, clientId, applicationIdUri, version: 2 })).toEqual({
+        issuer: 'https://login.microsoftonline.com/${TfToken[TOKEN.1]}/v2.0',
+        audience: '${TfToken[TOKEN.2]}',
+        allowedApplicationIds: ['${TfToken[TOKEN.2]}'],
+        applicationIdClaim: 'azp',
+      });
+    },
+  );
 
   test('an Application ID URI built around a client ID token keeps both intact', () => {
     const values = entraCorgeaValues({

@@ -9,7 +9,8 @@ describe('decodeJwtPayload', () => {
   });
 
   test('reads payloads whose base64url needs the URL-safe characters', () => {
-    // "?>" and "~~" encode to base64 with "/" and "+" respectively, which base64url writes "_" and "-".
+    // "?>" and "~~" encode to base64 with "/" and "+" respectively, which base64url writes "_"
+    // and "-".
     const payload = { a: '?>?>', b: '~~~' };
     const token = `${part({ alg: 'none' })}.${part(payload)}.`;
     expect(part(payload)).toMatch(/[-_]/);

@@ -187,21 +187,24 @@ describe('discoverIssuer', () => {
     expect(found.issuer).toBe('https://idp.example.com/');
   });
 
-  test('falls back to /.well-known/oauth-authorization-server{path} (RFC 8414) on 404', async () => {
-    const transport = routedTransport({
-      'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a': metadata(
-        'https://idp.example.com/tenant-a',
-      ),
-    });
-    const found = await discoverIssuer('https://idp.example.com/tenant-a', context(transport));
-    expect(found.source.href).toBe(
-      'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a',
-    );
-    expect(transport.requests.map((r) => r.url.href)).toEqual([
-      'https://idp.example.com/tenant-a/.well-known/openid-configuration',
-      'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a',
-    ]);
-  });
+  test(
+    'falls back to /.well-known/oauth-authorization-server{path} ' + '(RFC 8414) on 404',
+    async () => {
+      const transport = routedTransport({
+        'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a': metadata(
+          'https://idp.example.com/tenant-a',
+        ),
+      });
+      const found = await discoverIssuer('https://idp.example.com/tenant-a', context(transport));
+      expect(found.source.href).toBe(
+        'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a',
+      );
+      expect(transport.requests.map((r) => r.url.href)).toEqual([
+        'https://idp.example.com/tenant-a/.well-known/openid-configuration',
+        'https://idp.example.com/.well-known/oauth-authorization-server/tenant-a',
+      ]);
+    },
+  );
 
   test('a 404 is not retried', async () => {
     const transport = routedTransport({});
@@ -211,30 +214,36 @@ describe('discoverIssuer', () => {
     expect(transport.requests).toHaveLength(2);
   });
 
-  test('no metadata at either place is a DiscoveryError that lists both and suggests token-url', async () => {
-    const error = await discoveryFailure(
-      'https://idp.example.com/tenant-a',
-      context(routedTransport({})),
-    );
-    expect(error).toBeInstanceOf(DiscoveryError);
-    expect(error.code).toBe('ERR_DISCOVERY');
-    expect(error.message).toContain('/tenant-a/.well-known/openid-configuration (404)');
-    expect(error.message).toContain('/.well-known/oauth-authorization-server/tenant-a (404)');
-    expect(error.fix).toContain('token-url');
-  });
+  test(
+    'no metadata at either place is a DiscoveryError ' + 'that lists both and suggests token-url',
+    async () => {
+      const error = await discoveryFailure(
+        'https://idp.example.com/tenant-a',
+        context(routedTransport({})),
+      );
+      expect(error).toBeInstanceOf(DiscoveryError);
+      expect(error.code).toBe('ERR_DISCOVERY');
+      expect(error.message).toContain('/tenant-a/.well-known/openid-configuration (404)');
+      expect(error.message).toContain('/.well-known/oauth-authorization-server/tenant-a (404)');
+      expect(error.fix).toContain('token-url');
+    },
+  );
 
-  test('an issuer that differs only by a trailing slash is a mismatch naming both values', async () => {
-    const transport = routedTransport({
-      'https://idp.example.com/.well-known/openid-configuration': metadata(
-        'https://idp.example.com/',
-      ),
-    });
-    const error = await discoveryFailure('https://idp.example.com', context(transport));
-    expect(error).toBeInstanceOf(DiscoveryError);
-    expect(error.message).toContain('describes the issuer "https://idp.example.com/"');
-    expect(error.message).toContain('not "https://idp.example.com" as given');
-    expect(error.fix).toContain('trailing slash');
-  });
+  test(
+    'an issuer that differs only by a trailing ' + 'slash is a mismatch naming both values',
+    async () => {
+      const transport = routedTransport({
+        'https://idp.example.com/.well-known/openid-configuration': metadata(
+          'https://idp.example.com/',
+        ),
+      });
+      const error = await discoveryFailure('https://idp.example.com', context(transport));
+      expect(error).toBeInstanceOf(DiscoveryError);
+      expect(error.message).toContain('describes the issuer "https://idp.example.com/"');
+      expect(error.message).toContain('not "https://idp.example.com" as given');
+      expect(error.fix).toContain('trailing slash');
+    },
+  );
 
   test('metadata without token_endpoint is a DiscoveryError suggesting token-url', async () => {
     const transport = routedTransport({

@@ -194,19 +194,22 @@ describe('withRetries', () => {
     expect(clock.sleeps).toEqual([250, 500]);
   });
 
-  test('stops after `attempts` tries and returns the last outcome, with no sleep after it', async () => {
-    const clock = fakeClock(0, 0.5);
-    const { attempt, calls } = script(
-      { verdict: retry, value: 'first' },
-      { verdict: retry, value: 'second' },
-      { verdict: retry, value: 'third' },
-    );
-    const result = await withRetries(attempt, { attempts: 3, clock });
-    expect(result.attempts).toBe(3);
-    expect(result.outcome.value).toBe('third');
-    expect(calls).toEqual([1, 2, 3]);
-    expect(clock.sleeps).toEqual([250, 500]);
-  });
+  test(
+    'stops after `attempts` tries and returns ' + 'the last outcome, with no sleep after it',
+    async () => {
+      const clock = fakeClock(0, 0.5);
+      const { attempt, calls } = script(
+        { verdict: retry, value: 'first' },
+        { verdict: retry, value: 'second' },
+        { verdict: retry, value: 'third' },
+      );
+      const result = await withRetries(attempt, { attempts: 3, clock });
+      expect(result.attempts).toBe(3);
+      expect(result.outcome.value).toBe('third');
+      expect(calls).toEqual([1, 2, 3]);
+      expect(clock.sleeps).toEqual([250, 500]);
+    },
+  );
 
   test('one attempt means no retry at all', async () => {
     const clock = fakeClock();

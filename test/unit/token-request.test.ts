@@ -105,11 +105,14 @@ describe('requestToken: a successful response', () => {
     });
   });
 
-  test('expires_in as a numeric string, as older Entra endpoints send it, is read too', async () => {
-    const { result } = await run([json(200, { access_token: OPAQUE_TOKEN, expires_in: '3599' })]);
-    expect(result?.expiresIn).toBe(3599);
-    expect(result?.expirySource).toBe('expires_in');
-  });
+  test(
+    'expires_in as a numeric string, as older ' + 'Entra endpoints send it, is read too',
+    async () => {
+      const { result } = await run([json(200, { access_token: OPAQUE_TOKEN, expires_in: '3599' })]);
+      expect(result?.expiresIn).toBe(3599);
+      expect(result?.expirySource).toBe('expires_in');
+    },
+  );
 
   test('a missing token_type reads as Bearer', async () => {
     const { result } = await run([json(200, { access_token: OPAQUE_TOKEN, expires_in: 60 })]);
@@ -240,14 +243,17 @@ describe('requestToken: OAuth and Entra error responses', () => {
     expect(error.fix).toContain('secret ID');
   });
 
-  test('invalid_client without an Entra code points at the credentials and client-auth', async () => {
-    const error = await oauthFailure(
-      json(401, { error: 'invalid_client', error_description: 'Client authentication failed.' }),
-    );
-    expect(error.providerCodes).toEqual([]);
-    expect(error.fix).toContain('client-auth');
-    expect(error.message).toContain('invalid_client (status 401): Client authentication failed.');
-  });
+  test(
+    'invalid_client without an Entra code ' + 'points at the credentials and client-auth',
+    async () => {
+      const error = await oauthFailure(
+        json(401, { error: 'invalid_client', error_description: 'Client authentication failed.' }),
+      );
+      expect(error.providerCodes).toEqual([]);
+      expect(error.fix).toContain('client-auth');
+      expect(error.message).toContain('invalid_client (status 401): Client authentication failed.');
+    },
+  );
 
   test('unauthorized_client points at the client_credentials grant', async () => {
     const error = await oauthFailure(json(400, { error: 'unauthorized_client' }));
@@ -363,41 +369,44 @@ describe('requestToken: retries', () => {
 describe('requestToken: what goes on the wire', () => {
   const success = json(200, { access_token: OPAQUE_TOKEN, expires_in: 3599 });
 
-  test('protect gets the access token, and any refresh or ID token, before requestToken resolves', async () => {
-    const order: string[] = [];
-    const transport = fakeTransport(
-      json(200, {
-        access_token: OPAQUE_TOKEN,
-        refresh_token: 'refresh-0123',
-        id_token: 'id-0123',
-        expires_in: 60,
-      }),
-    );
-    const context: RequestContext = {
-      transport,
-      clock: fakeClock(NOW),
-      attempts: 1,
-      timeoutMs: 1000,
-      debug: () => order.push('debug'),
-    };
-    const pending = requestToken(
-      {
-        profile: profile(),
-        credential: clientSecretCredential(CLIENT_ID, new Secret(SECRET)),
-        scope: undefined,
-        resource: undefined,
-      },
-      context,
-      (value) => order.push(`protect ${value}`),
-    );
-    await pending.then(() => order.push('resolved'));
-    expect(order.filter((entry) => entry !== 'debug')).toEqual([
-      `protect ${OPAQUE_TOKEN}`,
-      'protect refresh-0123',
-      'protect id-0123',
-      'resolved',
-    ]);
-  });
+  test(
+    'protect gets the access token, and any refresh ' + 'or ID token, before requestToken resolves',
+    async () => {
+      const order: string[] = [];
+      const transport = fakeTransport(
+        json(200, {
+          access_token: OPAQUE_TOKEN,
+          refresh_token: 'refresh-0123',
+          id_token: 'id-0123',
+          expires_in: 60,
+        }),
+      );
+      const context: RequestContext = {
+        transport,
+        clock: fakeClock(NOW),
+        attempts: 1,
+        timeoutMs: 1000,
+        debug: () => order.push('debug'),
+      };
+      const pending = requestToken(
+        {
+          profile: profile(),
+          credential: clientSecretCredential(CLIENT_ID, new Secret(SECRET)),
+          scope: undefined,
+          resource: undefined,
+        },
+        context,
+        (value) => order.push(`protect ${value}`),
+      );
+      await pending.then(() => order.push('resolved'));
+      expect(order.filter((entry) => entry !== 'debug')).toEqual([
+        `protect ${OPAQUE_TOKEN}`,
+        'protect refresh-0123',
+        'protect id-0123',
+        'resolved',
+      ]);
+    },
+  );
 
   test('protect gets the access token even when the rest of the response is unusable', async () => {
     const outcome = await run([json(200, { access_token: OPAQUE_TOKEN, expires_in: 'soon' })]);
