@@ -45,7 +45,8 @@ function codeBlocks(text: string): { lang: string; body: string }[] {
 function between(name: string): string {
   const match = readme.match(
     new RegExp(
-      `<!-- ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: start[^>]*-->\\n([\\s\\S]*?)<!-- ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: end -->`,
+      `<!-- ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: start[^>]*-->\\n([\\s\\S]*?)` +
+        `<!-- ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: end -->`,
     ),
   );
   if (!match?.[1]) throw new Error(`README.md has no section ${name}`);
@@ -102,14 +103,18 @@ describe('inputs and outputs', () => {
     ).resolves.toBeDefined();
   });
 
-  it('lists every input of action.yml, and no other, with its default and whether it is required', () => {
-    expect(inputs.map((row) => unquote(row[0]!))).toEqual(inputNames);
-    for (const [name, required, fallback] of inputs) {
-      const declared = manifest.inputs[unquote(name!)]!;
-      expect([name, required]).toEqual([name, declared.required === true ? 'yes' : 'no']);
-      expect([name, unquote(fallback!)]).toEqual([name, declared.default ?? '']);
-    }
-  });
+  it(
+    'lists every input of action.yml, and no other, ' +
+      'with its default and whether it is required',
+    () => {
+      expect(inputs.map((row) => unquote(row[0]!))).toEqual(inputNames);
+      for (const [name, required, fallback] of inputs) {
+        const declared = manifest.inputs[unquote(name!)]!;
+        expect([name, required]).toEqual([name, declared.required === true ? 'yes' : 'no']);
+        expect([name, unquote(fallback!)]).toEqual([name, declared.default ?? '']);
+      }
+    },
+  );
 
   it('lists every output of action.yml, and no other', () => {
     expect(outputs.map((row) => unquote(row[0]!))).toEqual(Object.keys(manifest.outputs));
@@ -138,22 +143,27 @@ describe('the command line', () => {
     );
   });
 
-  it('writes the shell pattern that keeps a failed fetch visible, in the help and the examples', async () => {
-    const assignThenExport =
-      /CORGEA_TOKEN="\$\((node \S+|corgea-idp-auth) [^)]*\btoken\b[^)]*\)" \|\| exit\n\s*export CORGEA_TOKEN\n/;
-    const texts = {
-      'token --help': `${await help(['token', '--help'])}\n`,
-      'examples/gitlab-ci.yml': read('examples/gitlab-ci.yml'),
-      README: readme,
-    };
-    for (const [where, text] of Object.entries(texts)) {
-      expect({ where, pattern: assignThenExport.test(text) }).toEqual({ where, pattern: true });
-      // `export NAME="$(…)"` only where it is named as the pattern to avoid.
-      const exported = [...text.matchAll(/^.*export [A-Z_]+="\$\(.*$/gm)].map((m) => m[0]);
-      for (const line of exported)
-        expect({ where, line }).toEqual({ where, line: expect.stringMatching(/ends with/) });
-    }
-  });
+  it(
+    'writes the shell pattern that keeps a failed fetch visible, ' + 'in the help and the examples',
+    async () => {
+      const assignThenExport = new RegExp(
+        /CORGEA_TOKEN="\$\((node \S+|corgea-idp-auth) [^)]*\btoken\b[^)]*\)" \|\| exit\n/.source +
+          /\s*export CORGEA_TOKEN\n/.source,
+      );
+      const texts = {
+        'token --help': `${await help(['token', '--help'])}\n`,
+        'examples/gitlab-ci.yml': read('examples/gitlab-ci.yml'),
+        README: readme,
+      };
+      for (const [where, text] of Object.entries(texts)) {
+        expect({ where, pattern: assignThenExport.test(text) }).toEqual({ where, pattern: true });
+        // `export NAME="$(…)"` only where it is named as the pattern to avoid.
+        const exported = [...text.matchAll(/^.*export [A-Z_]+="\$\(.*$/gm)].map((m) => m[0]);
+        for (const line of exported)
+          expect({ where, line }).toEqual({ where, line: expect.stringMatching(/ends with/) });
+      }
+    },
+  );
 
   it('gives the exit codes of the error classes', () => {
     const headings = [...readme.matchAll(/^### .*\(exit (\d)\)$/gm)].map((m) => Number(m[1]));
@@ -255,12 +265,14 @@ describe('troubleshooting', () => {
       { flag: '--client-secret-stdin' },
     ],
     [
-      'Input arguments: found an argument that belongs to no option; it is not shown, since a value in the wrong place is often a secret.',
+      'Input arguments: found an argument that belongs to no option; it is not shown, since a ' +
+        'value in the wrong place is often a secret.',
       ['token', 'stray'],
       {},
     ],
     [
-      'Input --client-secret-env: expected the name of an environment variable; the value given is not one and is not shown.',
+      'Input --client-secret-env: expected the name of an environment variable; the value given ' +
+        'is not one and is not shown.',
       ['token', '--tenant-id', 'contoso.com', '--client-id', 'a', '--client-secret-env', 'x y'],
       {},
     ],
@@ -277,7 +289,8 @@ describe('troubleshooting', () => {
       { value: 'xml' },
     ],
     [
-      'Input --client-secret: a secret on the command line is visible to every process on the machine and lands in shell history.',
+      'Input --client-secret: a secret on the command line is visible to every process on the ' +
+        'machine and lands in shell history.',
       ['token', '--client-secret', 'x'],
       {},
     ],
@@ -287,7 +300,8 @@ describe('troubleshooting', () => {
       { name: 'CORGEA_CLIENT_SECRET' },
     ],
     [
-      'Input --token: a token on the command line is visible to every process on the machine and lands in shell history.',
+      'Input --token: a token on the command line is visible to every process on the machine and ' +
+        'lands in shell history.',
       ['check', '--token=x'],
       {},
     ],
@@ -297,12 +311,14 @@ describe('troubleshooting', () => {
       { name: 'MY_TOKEN' },
     ],
     [
-      'Input --{name}: a credential on the command line is visible to every process on the machine and lands in shell history and Terraform logs.',
+      'Input --{name}: a credential on the command line is visible to every process on the ' +
+        'machine and lands in shell history and Terraform logs.',
       ['register', '--admin-token', 'x'],
       { name: 'admin-token' },
     ],
     [
-      'Input CORGEA_ADMIN_TOKEN: the environment variable CORGEA_ADMIN_TOKEN is empty or not set; it holds the Corgea credential that manages JWT-auth configurations.',
+      'Input CORGEA_ADMIN_TOKEN: the environment variable CORGEA_ADMIN_TOKEN is empty or not ' +
+        'set; it holds the Corgea credential that manages JWT-auth configurations.',
       ['deregister', '--name', 'github-staging'],
       {},
     ],
@@ -442,7 +458,8 @@ describe('troubleshooting', () => {
     ['Input client-secret: is required and was empty.', { 'client-secret': '' }, {}],
     ['Input tenant-id: is required for provider entra and was empty.', { 'tenant-id': '' }, {}],
     [
-      'Input tenant-id: "{value}" is a multi-tenant alias; client credentials need one specific tenant.',
+      'Input tenant-id: "{value}" is a multi-tenant alias; ' +
+        'client credentials need one specific tenant.',
       { 'tenant-id': 'common' },
       { value: 'common' },
     ],
@@ -462,7 +479,8 @@ describe('troubleshooting', () => {
       { input: 'corgea-url', value: 'corgea' },
     ],
     [
-      'Input {input}: expected an https URL, found "{scheme}//{host}". Plain http is accepted only for loopback hosts.',
+      'Input {input}: expected an https URL, found "{scheme}//{host}". Plain http is accepted ' +
+        'only for loopback hosts.',
       { 'token-url': 'http://login.example.com/t' },
       { input: 'token-url', scheme: 'http:', host: 'login.example.com' },
     ],
@@ -472,7 +490,8 @@ describe('troubleshooting', () => {
       { input: 'corgea-url' },
     ],
     [
-      'Input {input}: expected a URL without query or fragment, found "{url}" followed by "{rest}".',
+      'Input {input}: expected a URL without query or fragment, found "{url}" followed by ' +
+        '"{rest}".',
       { 'authority-host': 'https://login.example.com/?x=1' },
       { input: 'authority-host', url: 'https://login.example.com/', rest: '?x=1' },
     ],
@@ -502,7 +521,8 @@ describe('troubleshooting', () => {
       { value: 'jwt' },
     ],
     [
-      'Input export-variable: expected an environment variable name (letters, digits, underscores), found "{value}".',
+      'Input export-variable: expected an environment variable name (letters, digits, ' +
+        'underscores), found "{value}".',
       { 'export-variable': 'A-B' },
       { value: 'A-B' },
     ],
@@ -542,7 +562,8 @@ describe('troubleshooting', () => {
       { input: 'issuer', value: 'idp.example.com' },
     ],
     [
-      'Input {input}: expected an https URL, found "{scheme}//{host}". Plain http is accepted only for loopback hosts.',
+      'Input {input}: expected an https URL, found "{scheme}//{host}". Plain http is accepted ' +
+        'only for loopback hosts.',
       { 'expected-issuer': 'http://sts.windows.net/x/' },
       { input: 'expected-issuer', scheme: 'http:', host: 'sts.windows.net' },
     ],
@@ -579,10 +600,14 @@ describe('troubleshooting', () => {
     return undefined;
   }
 
-  it('has an entry, run against the settings parser, for a malformed value of every input of action.yml', () => {
-    const faulted = inputCases.map(([, inputs]) => (settingsError(inputs) as InputError).input);
-    expect([...new Set(faulted)].sort()).toEqual([...inputNames].sort());
-  });
+  it(
+    'has an entry, run against the settings parser, ' +
+      'for a malformed value of every input of action.yml',
+    () => {
+      const faulted = inputCases.map(([, inputs]) => (settingsError(inputs) as InputError).input);
+      expect([...new Set(faulted)].sort()).toEqual([...inputNames].sort());
+    },
+  );
 
   ranEntries.push(...inputCases.map(([entry]) => entry));
 
@@ -773,7 +798,10 @@ describe('troubleshooting against the code', () => {
         // Between sentences, at quotes and at values (numbers, paths, constants' names) the code
         // has an expression more often than not.
         .split(
-          /\{[^}]*\}|…|"|\. (?=[A-Z])|\(absent\)|\d+|\/api\/v1\/[\w-]+|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/,
+          new RegExp(
+            /\{[^}]*\}|…|"|\. (?=[A-Z])|\(absent\)|\d+|/.source +
+              /\/api\/v1\/[\w-]+|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/.source,
+          ),
         )
         .map((part) => part.trim())
         .filter((part) => part.length > 1)

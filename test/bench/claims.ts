@@ -88,8 +88,8 @@ async function healthyRunRequests(): Promise<boolean> {
       const verdict = metadata <= 1 && keys <= 1 ? 'meets' : 'MISSES';
       const label = tenant === TENANT ? 'tenant as GUID' : 'tenant as domain';
       console.log(
-        `${`healthy run, checks on (${label})`.padEnd(44)} ${metadata} metadata + ${keys} key-set ` +
-          `fetch(es) besides the token request  target <= 1 + 1  ${verdict}`,
+        `${`healthy run, checks on (${label})`.padEnd(44)} ${metadata} metadata + ` +
+          `${keys} key-set fetch(es) besides the token request  target <= 1 + 1  ${verdict}`,
       );
       ok = ok && verdict === 'meets';
     }
@@ -143,8 +143,9 @@ async function cachedVerification(): Promise<boolean> {
   const ms = oursUs / 1000;
   const verdict = ms < 1 && keyFetches === 1 ? 'meets' : 'MISSES';
   console.log(
-    `${'verify a token with cached keys'.padEnd(44)} ${ms.toFixed(3)} ms vs ${(floorUs / 1000).toFixed(3)} ms ` +
-      `(jose, key in hand)  ratio ${(oursUs / floorUs).toFixed(2)}  key-set fetches ${keyFetches}  ` +
+    `${'verify a token with cached keys'.padEnd(44)} ${ms.toFixed(3)} ms ` +
+      `vs ${(floorUs / 1000).toFixed(3)} ms (jose, key in hand)  ` +
+      `ratio ${(oursUs / floorUs).toFixed(2)}  key-set fetches ${keyFetches}  ` +
       `target < 1 ms  ${verdict}`,
   );
   return verdict === 'meets';

@@ -18,7 +18,9 @@ import { DataResource, Fn, TerraformLocal, TerraformOutput, TerraformStack } fro
 import type { Construct } from 'constructs';
 
 // Single-quoted for sh, as the construct writes it (this checkout's path has no quote or `${`).
-const COMMAND = `node '${fileURLToPath(new URL('../../bin/corgea-idp-auth.cjs', import.meta.url))}'`;
+const COMMAND = `node '${fileURLToPath(
+  new URL('../../bin/corgea-idp-auth.cjs', import.meta.url),
+)}'`;
 const CORGEA_URL = 'https://www.corgea.app';
 const EPOCH = '1970-01-01T00:00:00Z';
 
@@ -32,7 +34,9 @@ const TODAY = (() => {
   const yearOfEra = `(${year} - (${era} * 400))`;
   const marchMonth = `((${m} + (${early} * 12)) - 3)`;
   const dayOfYear = `(floor(((${marchMonth} * 153) + 2) / 5) + (${d} - 1))`;
-  const dayOfEra = `((((${yearOfEra} * 365) + floor(${yearOfEra} / 4)) - floor(${yearOfEra} / 100)) + ${dayOfYear})`;
+  const dayOfEra =
+    `((((${yearOfEra} * 365) + floor(${yearOfEra} / 4)) ` +
+    `- floor(${yearOfEra} / 100)) + ${dayOfYear})`;
   return `\${(((${era} * 146097) + ${dayOfEra}) - 719468)}`;
 })();
 
@@ -71,13 +75,16 @@ export class DirectBootstrapStack extends TerraformStack {
           applicationId: application.id,
           displayName: `${displayName} pipelines (slot ${slot})`,
           rotateWhenChanged: { generation: `\${tostring(${slotGeneration})}` },
-          endDate: `\${timeadd("${EPOCH}", format("%dh", (max((((${slotGeneration} + 1) * 30) + 7), (${today} + 1)) * 24)))}`,
+          endDate:
+            `\${timeadd("${EPOCH}", format("%dh", ` +
+            `(max((((${slotGeneration} + 1) * 30) + 7), (${today} + 1)) * 24)))}`,
           lifecycle: { ignoreChanges: ['end_date'], createBeforeDestroy: true },
         }),
     );
     const [slot0, slot1] = slots.map((s) => `azuread_application_password.${s.friendlyUniqueId}`);
     const pick = (attribute: string) =>
-      `\${(${generation} - (floor(${generation} / 2) * 2)) == 0 ? ${slot0}.${attribute} : ${slot1}.${attribute}}`;
+      `\${(${generation} - (floor(${generation} / 2) * 2)) == 0 ` +
+      `? ${slot0}.${attribute} : ${slot1}.${attribute}}`;
 
     const issuer = `https://sts.windows.net/${deployer.tenantId}/`;
     const outputs: [string, string, string, boolean?][] = [

@@ -47,14 +47,17 @@ describe('EntraMachineIdentity', () => {
   const app = address(resources, 'azuread_application');
   const deployer = `data.${address(json['data'] as Json, 'azuread_client_config')}`;
 
-  test('the application asks for v1 tokens, single tenant, owned by the deploying principal', () => {
-    const application = only(resources, 'azuread_application');
-    expect(application['api']).toEqual({ requested_access_token_version: 1 });
-    expect(application['sign_in_audience']).toBe('AzureADMyOrg');
-    expect(application['owners']).toEqual([`\${${deployer}.object_id}`]);
-    // The first deployer stays owner: a later deployer must not swap the owners to itself.
-    expect(application['lifecycle']).toEqual({ ignore_changes: ['identifier_uris', 'owners'] });
-  });
+  test(
+    'the application asks for v1 tokens, ' + 'single tenant, owned by the deploying principal',
+    () => {
+      const application = only(resources, 'azuread_application');
+      expect(application['api']).toEqual({ requested_access_token_version: 1 });
+      expect(application['sign_in_audience']).toBe('AzureADMyOrg');
+      expect(application['owners']).toEqual([`\${${deployer}.object_id}`]);
+      // The first deployer stays owner: a later deployer must not swap the owners to itself.
+      expect(application['lifecycle']).toEqual({ ignore_changes: ['identifier_uris', 'owners'] });
+    },
+  );
 
   test('the Application ID URI is built from client_id, never from id', () => {
     const uri = only(resources, 'azuread_application_identifier_uri');
@@ -124,19 +127,22 @@ describe('EntraMachineIdentity', () => {
     );
   });
 
-  test('v2 outputs: issuer on login.microsoftonline.com ending in /v2.0, audience the client ID', () => {
-    const v2 = synthIdentity({ tokenVersion: 2 });
-    const v2Resources = v2['resource'] as Json;
-    const v2App = address(v2Resources, 'azuread_application');
-    const v2Deployer = `data.${address(v2['data'] as Json, 'azuread_client_config')}`;
-    expect(only(v2Resources, 'azuread_application')['api']).toEqual({
-      requested_access_token_version: 2,
-    });
-    expect(v2['output']['ci-corgea-issuer'].value).toBe(
-      `https://login.microsoftonline.com/\${${v2Deployer}.tenant_id}/v2.0`,
-    );
-    expect(v2['output']['ci-corgea-audience'].value).toBe(`\${${v2App}.client_id}`);
-  });
+  test(
+    'v2 outputs: issuer on login.microsoftonline.com ending in /v2.0, ' + 'audience the client ID',
+    () => {
+      const v2 = synthIdentity({ tokenVersion: 2 });
+      const v2Resources = v2['resource'] as Json;
+      const v2App = address(v2Resources, 'azuread_application');
+      const v2Deployer = `data.${address(v2['data'] as Json, 'azuread_client_config')}`;
+      expect(only(v2Resources, 'azuread_application')['api']).toEqual({
+        requested_access_token_version: 2,
+      });
+      expect(v2['output']['ci-corgea-issuer'].value).toBe(
+        `https://login.microsoftonline.com/\${${v2Deployer}.tenant_id}/v2.0`,
+      );
+      expect(v2['output']['ci-corgea-audience'].value).toBe(`\${${v2App}.client_id}`);
+    },
+  );
 
   test('the secret output is sensitive; the others are not', () => {
     const outputs = json['output'] as Json;
@@ -267,19 +273,22 @@ describe('token version 2', () => {
   });
 });
 
-describe('the provisioner command for a checkout path with shell and Terraform syntax in it', () => {
-  test('is one literal word for sh: $(…), backticks, quotes and spaces do nothing', () => {
-    const path = "/tmp/a b/$(touch pwned)/`id`/it's/x.cjs";
-    const printed = execFileSync('sh', ['-c', `printf %s ${shellQuote(path)}`], {
-      encoding: 'utf8',
+describe(
+  'the provisioner command for a checkout ' + 'path with shell and Terraform syntax in it',
+  () => {
+    test('is one literal word for sh: $(…), backticks, quotes and spaces do nothing', () => {
+      const path = "/tmp/a b/$(touch pwned)/`id`/it's/x.cjs";
+      const printed = execFileSync('sh', ['-c', `printf %s ${shellQuote(path)}`], {
+        encoding: 'utf8',
+      });
+      expect(printed).toBe(path);
     });
-    expect(printed).toBe(path);
-  });
 
-  test('escapes Terraform interpolation, which Terraform undoes before the shell sees it', () => {
-    expect(shellQuote('/tmp/${var.x}/%{if}/x.cjs')).toBe("'/tmp/$${var.x}/%%{if}/x.cjs'");
-  });
-});
+    test('escapes Terraform interpolation, which Terraform undoes before the shell sees it', () => {
+      expect(shellQuote('/tmp/${var.x}/%{if}/x.cjs')).toBe("'/tmp/$${var.x}/%%{if}/x.cjs'");
+    });
+  },
+);
 
 describe('the example stack with owners given', () => {
   test('makes them the owners of every app registration, instead of the deployer', () => {

@@ -193,12 +193,15 @@ describe('the two-slot rotation over a year of deploys', () => {
     expect(violations[0]).toMatch(/the published secret has expired/);
   });
 
-  test('the same checks catch the one-password design: its rotation deletes the held secret', () => {
-    const schedule = rotationSchedule({});
-    const deploys = dailyDeploys({ from: '2025-01-01T00:00:00Z', days: 366 });
-    const { violations } = simulate(schedule, deploys, oneSlot);
-    expect(violations.filter((v) => /was deleted/.test(v)).length).toBeGreaterThanOrEqual(12);
-  });
+  test(
+    'the same checks catch the one-password design: ' + 'its rotation deletes the held secret',
+    () => {
+      const schedule = rotationSchedule({});
+      const deploys = dailyDeploys({ from: '2025-01-01T00:00:00Z', days: 366 });
+      const { violations } = simulate(schedule, deploys, oneSlot);
+      expect(violations.filter((v) => /was deleted/.test(v)).length).toBeGreaterThanOrEqual(12);
+    },
+  );
 });
 
 describe('the calendar count the rule starts from', () => {

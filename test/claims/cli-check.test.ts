@@ -64,17 +64,22 @@ describe('corgea-idp-auth check', () => {
     expect(requests).toEqual([`/${TENANT}/discovery/keys`]);
   });
 
-  it('exits 7 naming the claim, for a token read from stdin whose aud differs from the flag', async () => {
-    const token = await mint(key, v1());
-    const { code, err } = await runCheck(
-      ['--token-stdin', '--expected-audience', CLIENT_ID],
-      {},
-      `${token}\n`,
-    );
-    expect(code).toBe(7);
-    expect(err).toContain(`error: Claim aud: found "api://${CLIENT_ID}", expected "${CLIENT_ID}".`);
-    expect(err).not.toContain(token);
-  });
+  it(
+    'exits 7 naming the claim, ' + 'for a token read from stdin whose aud differs from the flag',
+    async () => {
+      const token = await mint(key, v1());
+      const { code, err } = await runCheck(
+        ['--token-stdin', '--expected-audience', CLIENT_ID],
+        {},
+        `${token}\n`,
+      );
+      expect(code).toBe(7);
+      expect(err).toContain(
+        `error: Claim aud: found "api://${CLIENT_ID}", expected "${CLIENT_ID}".`,
+      );
+      expect(err).not.toContain(token);
+    },
+  );
 
   it('takes repeated --allowed-application-ids as the list Corgea holds', async () => {
     const token = await mint(key, v1());

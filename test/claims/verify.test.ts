@@ -78,30 +78,34 @@ describe('verifyWithCorgea', () => {
     expect(message).not.toContain(token);
   });
 
-  it('names the expected configuration in a 403 diagnosis when the claims were not checked', async () => {
-    const { transport } = corgea([json(403, { status: 'error' })]);
-    const expected = expectedConfiguration(
-      checkSettings(entraInputs),
-      { applicationIdClaim: () => 'appid' },
-      v1Claims,
-      undefined,
-    );
-    const facts = { payload: v1Claims, expected, claimsChecked: false };
-    const error = (await verifyWithCorgea(token, CORGEA, contextFor(transport), facts).catch(
-      (e: unknown) => e,
-    )) as CorgeaError;
-    expect(error.status).toBe(403);
-    expect(error.message).toContain(
-      `The expected configuration is issuer "${V1_ISSUER}", audience "api://${CLIENT_ID}"`,
-    );
-    expect(error.message).toContain('The claims were not checked here (check-claims: false)');
-  });
+  it(
+    'names the expected configuration in a 403 ' + 'diagnosis when the claims were not checked',
+    async () => {
+      const { transport } = corgea([json(403, { status: 'error' })]);
+      const expected = expectedConfiguration(
+        checkSettings(entraInputs),
+        { applicationIdClaim: () => 'appid' },
+        v1Claims,
+        undefined,
+      );
+      const facts = { payload: v1Claims, expected, claimsChecked: false };
+      const error = (await verifyWithCorgea(token, CORGEA, contextFor(transport), facts).catch(
+        (e: unknown) => e,
+      )) as CorgeaError;
+      expect(error.status).toBe(403);
+      expect(error.message).toContain(
+        `The expected configuration is issuer "${V1_ISSUER}", audience "api://${CLIENT_ID}"`,
+      );
+      expect(error.message).toContain('The claims were not checked here (check-claims: false)');
+    },
+  );
 
   it('reports a 404 as a wrong corgea-url', async () => {
     const { transport } = corgea([json(404, {})]);
     const facts = { payload: v1Claims, expected: undefined, claimsChecked: true };
     await expect(verifyWithCorgea(token, CORGEA, contextFor(transport), facts)).rejects.toThrow(
-      'Corgea has no verify endpoint at www.corgea.app/api/v1/verify (status 404). Fix: check corgea-url',
+      'Corgea has no verify endpoint at www.corgea.app/api/v1/verify (status 404). ' +
+        'Fix: check corgea-url',
     );
   });
 });

@@ -30,7 +30,8 @@ beforeAll(async () => {
     res.writeHead(401, { 'Content-Type': 'application/json', Connection: 'close' }).end(
       JSON.stringify({
         error: 'invalid_client',
-        error_description: `AADSTS7000215: Invalid client secret. Proxy credentials: ${credentials}`,
+        error_description:
+          `AADSTS7000215: Invalid client secret. Proxy credentials: ` + `${credentials}`,
         error_codes: [7000215],
       }),
     );

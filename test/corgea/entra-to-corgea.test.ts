@@ -83,16 +83,19 @@ async function registerFetchVerify(target: CorgeaStandIn, clientId: string, vers
   return { status: response.status, verification: target.verifications.at(-1) };
 }
 
-it('accepts a v1 Entra token for the configuration registered from the derived values', async () => {
-  const { status, verification } = await registerFetchVerify(corgea, V1_APP, 1);
+it(
+  'accepts a v1 Entra token for the configuration ' + 'registered from the derived values',
+  async () => {
+    const { status, verification } = await registerFetchVerify(corgea, V1_APP, 1);
 
-  expect(verification).toEqual({
-    accepted: true,
-    reason: 'matches configuration "ci-v1"',
-    configuration: 'ci-v1',
-  });
-  expect(status).toBe(200);
-});
+    expect(verification).toEqual({
+      accepted: true,
+      reason: 'matches configuration "ci-v1"',
+      configuration: 'ci-v1',
+    });
+    expect(status).toBe(200);
+  },
+);
 
 it('rejects a v2 Entra token (azp) by default, and accepts it where azp counts', async () => {
   const strict = await registerFetchVerify(corgea, V2_APP, 2);

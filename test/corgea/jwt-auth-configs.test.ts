@@ -148,14 +148,17 @@ describe('registerJwtAuthConfig', () => {
     ]);
   });
 
-  it('does not create a duplicate when the connection drops after the create was applied', async () => {
-    standIn.failNext(1, { method: 'POST', drop: true, apply: true });
+  it(
+    'does not create a duplicate when the ' + 'connection drops after the create was applied',
+    async () => {
+      standIn.failNext(1, { method: 'POST', drop: true, apply: true });
 
-    const outcome = await registerJwtAuthConfig(clientFor(standIn), staging);
+      const outcome = await registerJwtAuthConfig(clientFor(standIn), staging);
 
-    expect(outcome.action).toBe('created');
-    expect(standIn.configs()).toHaveLength(1);
-  });
+      expect(outcome.action).toBe('created');
+      expect(standIn.configs()).toHaveLength(1);
+    },
+  );
 
   it('creates on the next attempt when a failed create had not been applied', async () => {
     standIn.failNext(1, { method: 'POST', status: 503 });
@@ -172,20 +175,25 @@ describe('registerJwtAuthConfig', () => {
     expect(standIn.configs()).toHaveLength(1);
   });
 
-  it('reports a 401 with status, operation, name and the missing right, and never the token', async () => {
-    standIn.failNext(1, { status: 401 });
+  it(
+    'reports a 401 with status, operation, ' + 'name and the missing right, and never the token',
+    async () => {
+      standIn.failNext(1, { status: 401 });
 
-    const error = await registerJwtAuthConfig(clientFor(standIn), staging).catch((e: unknown) => e);
+      const error = await registerJwtAuthConfig(clientFor(standIn), staging).catch(
+        (e: unknown) => e,
+      );
 
-    expect(error).toBeInstanceOf(CorgeaError);
-    const { message, status } = error as CorgeaError;
-    expect(status).toBe(401);
-    expect(message).toContain(
-      'Corgea answered 401 to listing the JWT-auth configurations (looking for "ci-staging")',
-    );
-    expect(message).toContain('CORGEA_ADMIN_TOKEN lacks the right to manage integrations');
-    expect(message).not.toContain(ADMIN);
-  });
+      expect(error).toBeInstanceOf(CorgeaError);
+      const { message, status } = error as CorgeaError;
+      expect(status).toBe(401);
+      expect(message).toContain(
+        'Corgea answered 401 to listing the JWT-auth configurations (looking for "ci-staging")',
+      );
+      expect(message).toContain('CORGEA_ADMIN_TOKEN lacks the right to manage integrations');
+      expect(message).not.toContain(ADMIN);
+    },
+  );
 
   it('reports a 403 for a credential that may not manage integrations', async () => {
     const error = await registerJwtAuthConfig(clientFor(standIn, USER), staging).catch(
@@ -200,19 +208,24 @@ describe('registerJwtAuthConfig', () => {
     expect((error as CorgeaError).message).not.toContain(USER);
   });
 
-  it('gives up after the attempts when Corgea keeps failing, saying it is safe to re-run', async () => {
-    standIn.failNext(4, { status: 502 });
+  it(
+    'gives up after the attempts when Corgea keeps failing, ' + 'saying it is safe to re-run',
+    async () => {
+      standIn.failNext(4, { status: 502 });
 
-    const error = await registerJwtAuthConfig(clientFor(standIn), staging).catch((e: unknown) => e);
+      const error = await registerJwtAuthConfig(clientFor(standIn), staging).catch(
+        (e: unknown) => e,
+      );
 
-    expect(error).toBeInstanceOf(CorgeaError);
-    expect((error as CorgeaError).message).toContain('Corgea answered 502');
-    expect((error as CorgeaError).message).toContain('over 4 attempts');
-    expect((error as CorgeaError).fix).toContain('safe to re-run');
-    expect(await registerJwtAuthConfig(clientFor(standIn), staging)).toMatchObject({
-      action: 'created',
-    });
-  });
+      expect(error).toBeInstanceOf(CorgeaError);
+      expect((error as CorgeaError).message).toContain('Corgea answered 502');
+      expect((error as CorgeaError).message).toContain('over 4 attempts');
+      expect((error as CorgeaError).fix).toContain('safe to re-run');
+      expect(await registerJwtAuthConfig(clientFor(standIn), staging)).toMatchObject({
+        action: 'created',
+      });
+    },
+  );
 
   it('refuses to choose between two configurations of the same name', async () => {
     const a = standIn.add({ ...wire(staging) });
@@ -248,7 +261,8 @@ describe('JwtAuthConfigClient.update', () => {
 
     expect((error as CorgeaError).status).toBe(404);
     expect((error as CorgeaError).message).toContain(
-      `updating the JWT-auth configuration "ci-staging" (id ${gone.id}): the configuration was deleted`,
+      `updating the JWT-auth configuration "ci-staging" (id ${gone.id}): ` +
+        `the configuration was deleted`,
     );
     expect((error as CorgeaError).fix).toBe(
       'run register again; it will create the configuration.',
@@ -257,20 +271,23 @@ describe('JwtAuthConfigClient.update', () => {
 });
 
 describe('deregisterJwtAuthConfig', () => {
-  it('deletes only the configuration of that name, and finds it absent on a second run', async () => {
-    const target = standIn.add(wire(staging));
-    const other = standIn.add({ ...wire(staging), name: 'ci-production' });
+  it(
+    'deletes only the configuration of that name, ' + 'and finds it absent on a second run',
+    async () => {
+      const target = standIn.add(wire(staging));
+      const other = standIn.add({ ...wire(staging), name: 'ci-production' });
 
-    expect(await deregisterJwtAuthConfig(clientFor(standIn), 'ci-staging')).toEqual({
-      action: 'deleted',
-      ids: [target.id],
-    });
-    expect(standIn.configs()).toEqual([other]);
-    expect(await deregisterJwtAuthConfig(clientFor(standIn), 'ci-staging')).toEqual({
-      action: 'absent',
-    });
-    expect(standIn.configs()).toEqual([other]);
-  });
+      expect(await deregisterJwtAuthConfig(clientFor(standIn), 'ci-staging')).toEqual({
+        action: 'deleted',
+        ids: [target.id],
+      });
+      expect(standIn.configs()).toEqual([other]);
+      expect(await deregisterJwtAuthConfig(clientFor(standIn), 'ci-staging')).toEqual({
+        action: 'absent',
+      });
+      expect(standIn.configs()).toEqual([other]);
+    },
+  );
 
   it('deletes every duplicate of the name', async () => {
     standIn.add(wire(staging));

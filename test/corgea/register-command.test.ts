@@ -34,63 +34,70 @@ afterAll(async () => {
 });
 
 describe('corgea-idp-auth register', () => {
-  it('creates from flags, then reports unchanged, then updated when the audience changes', async () => {
-    const flags = [
-      'register',
-      '--name',
-      'ci-staging',
-      '--issuer',
-      ISSUER,
-      '--audience',
-      `api://${APP}`,
-      '--allowed-application-ids',
-      APP,
-      '--corgea-url',
-      standIn.url,
-    ];
-    const env = { CORGEA_ADMIN_TOKEN: ADMIN };
+  it(
+    'creates from flags, then reports unchanged, ' + 'then updated when the audience changes',
+    async () => {
+      const flags = [
+        'register',
+        '--name',
+        'ci-staging',
+        '--issuer',
+        ISSUER,
+        '--audience',
+        `api://${APP}`,
+        '--allowed-application-ids',
+        APP,
+        '--corgea-url',
+        standIn.url,
+      ];
+      const env = { CORGEA_ADMIN_TOKEN: ADMIN };
 
-    const created = await runCli(flags, env);
-    expect(created).toMatchObject({
-      code: 0,
-      stdout: 'created JWT-auth configuration "ci-staging" (id jac-1)\n',
-    });
+      const created = await runCli(flags, env);
+      expect(created).toMatchObject({
+        code: 0,
+        stdout: 'created JWT-auth configuration "ci-staging" (id jac-1)\n',
+      });
 
-    const again = await runCli(flags, env);
-    expect(again).toMatchObject({
-      code: 0,
-      stdout: 'unchanged JWT-auth configuration "ci-staging" (id jac-1)\n',
-    });
+      const again = await runCli(flags, env);
+      expect(again).toMatchObject({
+        code: 0,
+        stdout: 'unchanged JWT-auth configuration "ci-staging" (id jac-1)\n',
+      });
 
-    const changed = await runCli(
-      flags.map((arg) => (arg === `api://${APP}` ? 'api://corgea-staging' : arg)),
-      env,
-    );
-    expect(changed).toMatchObject({
-      code: 0,
-      stdout: 'updated JWT-auth configuration "ci-staging" (id jac-1): audience changed\n',
-    });
-    expect(standIn.configs()).toEqual([
-      {
-        id: 'jac-1',
-        name: 'ci-staging',
-        issuer: ISSUER,
-        audience: 'api://corgea-staging',
-        allowed_application_ids: [APP],
-      },
-    ]);
-  });
+      const changed = await runCli(
+        flags.map((arg) => (arg === `api://${APP}` ? 'api://corgea-staging' : arg)),
+        env,
+      );
+      expect(changed).toMatchObject({
+        code: 0,
+        stdout: 'updated JWT-auth configuration "ci-staging" (id jac-1): audience changed\n',
+      });
+      expect(standIn.configs()).toEqual([
+        {
+          id: 'jac-1',
+          name: 'ci-staging',
+          issuer: ISSUER,
+          audience: 'api://corgea-staging',
+          allowed_application_ids: [APP],
+        },
+      ]);
+    },
+  );
 
-  it('reads the configuration from the environment, application IDs one per line with CRLF, blanks and commas', async () => {
-    const env = provisionerEnv(standIn, {
-      CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `  ${APP}\r\n\r\n  app-two , app-three\n${APP}\n`,
-    });
+  it(
+    'reads the configuration from the environment, application IDs one per line with CRLF, ' +
+      'blanks and commas',
+    async () => {
+      const env = provisionerEnv(standIn, {
+        CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `  ${APP}\r\n\r\n  app-two , app-three\n${APP}\n`,
+      });
 
-    const result = await runCli(['register'], env);
+      const result = await runCli(['register'], env);
 
-    expect(result.code).toBe(0);
-    expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
-  });
+      expect(result.code).toBe(0);
+      expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
+    },
+  );
 
   it('takes --allowed-application-ids repeated, commas inside, as one list', async () => {
     const result = await runCli(
@@ -107,29 +114,33 @@ describe('corgea-idp-auth register', () => {
     expect(standIn.configs()[0]?.allowed_application_ids).toEqual([APP, 'app-two', 'app-three']);
   });
 
-  it('refuses an ID with a space inside with the fix for where it came from, no YAML hint', async () => {
-    const fromVariable = await runCli(
-      ['register'],
-      provisionerEnv(standIn, { CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `${APP}\napp two` }),
-    );
-    const fromFlag = await runCli(
-      ['register', '--allowed-application-ids', 'app two'],
-      provisionerEnv(standIn),
-    );
+  it(
+    'refuses an ID with a space inside with the fix for where it came from, ' + 'no YAML hint',
+    async () => {
+      const fromVariable = await runCli(
+        ['register'],
+        provisionerEnv(standIn, { CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: `${APP}\napp two` }),
+      );
+      const fromFlag = await runCli(
+        ['register', '--allowed-application-ids', 'app two'],
+        provisionerEnv(standIn),
+      );
 
-    expect(fromVariable.code).toBe(2);
-    expect(fromVariable.stderr).toContain(
-      'Input CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: expected application IDs without spaces inside, ' +
-        'found "app two". Fix: put each application ID of CORGEA_CONFIG_ALLOWED_APPLICATION_IDS on ' +
-        'its own line, or separate them with commas.',
-    );
-    expect(fromFlag.code).toBe(2);
-    expect(fromFlag.stderr).toContain(
-      'Fix: repeat --allowed-application-ids for each application ID, or separate them with commas.',
-    );
-    expect(fromVariable.stderr + fromFlag.stderr).not.toContain('YAML');
-    expect(standIn.requests).toEqual([]);
-  });
+      expect(fromVariable.code).toBe(2);
+      expect(fromVariable.stderr).toContain(
+        'Input CORGEA_CONFIG_ALLOWED_APPLICATION_IDS: expected application IDs without ' +
+          'spaces inside, found "app two". Fix: put each application ID of ' +
+          'CORGEA_CONFIG_ALLOWED_APPLICATION_IDS on its own line, or separate them with commas.',
+      );
+      expect(fromFlag.code).toBe(2);
+      expect(fromFlag.stderr).toContain(
+        'Fix: repeat --allowed-application-ids for each application ID, ' +
+          'or separate them with commas.',
+      );
+      expect(fromVariable.stderr + fromFlag.stderr).not.toContain('YAML');
+      expect(standIn.requests).toEqual([]);
+    },
+  );
 
   it('prefers a flag over its variable', async () => {
     const result = await runCli(['register', '--name', 'from-flag'], provisionerEnv(standIn));

@@ -44,15 +44,18 @@ async function verify(target: CorgeaStandIn, headers: Record<string, string>, qu
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('the stand-in verify endpoint', () => {
-  it('accepts a token signed by its issuer whose iss, aud and appid match a configuration', async () => {
-    const token = await issuer.sign({ aud: AUDIENCE, appid: APP, ver: '1.0' });
+  it(
+    'accepts a token signed by its issuer whose iss, ' + 'aud and appid match a configuration',
+    async () => {
+      const token = await issuer.sign({ aud: AUDIENCE, appid: APP, ver: '1.0' });
 
-    expect(await verify(standIn, bearer(token))).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(standIn.verifications.at(-1)).toMatchObject({
-      accepted: true,
-      configuration: 'ci-staging',
-    });
-  });
+      expect(await verify(standIn, bearer(token))).toEqual({ status: 200, body: { status: 'ok' } });
+      expect(standIn.verifications.at(-1)).toMatchObject({
+        accepted: true,
+        configuration: 'ci-staging',
+      });
+    },
+  );
 
   it('adds who the token belongs to with user_info=true', async () => {
     const token = await issuer.sign({ aud: AUDIENCE, appid: APP, sub: 'sp-object-id' });
@@ -125,14 +128,17 @@ describe('the stand-in verify endpoint', () => {
     );
   });
 
-  it('answers 401 without a credential and for an unknown API key, 200 for a known one', async () => {
-    expect((await verify(standIn, {})).status).toBe(401);
-    expect((await verify(standIn, { 'CORGEA-TOKEN': 'unknown-key-1234' })).status).toBe(401);
-    expect(await verify(standIn, { 'CORGEA-TOKEN': ADMIN })).toEqual({
-      status: 200,
-      body: { status: 'ok' },
-    });
-  });
+  it(
+    'answers 401 without a credential and for an unknown API key, ' + '200 for a known one',
+    async () => {
+      expect((await verify(standIn, {})).status).toBe(401);
+      expect((await verify(standIn, { 'CORGEA-TOKEN': 'unknown-key-1234' })).status).toBe(401);
+      expect(await verify(standIn, { 'CORGEA-TOKEN': ADMIN })).toEqual({
+        status: 200,
+        body: { status: 'ok' },
+      });
+    },
+  );
 
   it('counts azp when told to model a Corgea that reads it', async () => {
     const reading = await startCorgeaStandIn({
@@ -173,21 +179,31 @@ describe('the stand-in verify endpoint', () => {
     expect(asked).toEqual([issuer.issuer]);
   });
 
-  it('maps an Entra v1 issuer to its metadata on the authority host, and fetches it only from loopback', async () => {
-    const entraIssuer = 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/';
-    const entra = await startCorgeaStandIn({
-      adminToken: ADMIN,
-      configs: [
-        { name: 'entra', issuer: entraIssuer, audience: AUDIENCE, allowed_application_ids: [APP] },
-      ],
-    });
-    closers.push(entra.close);
-    const token = await issuer.sign({ iss: entraIssuer, aud: AUDIENCE, appid: APP });
+  it(
+    'maps an Entra v1 issuer to its metadata on the authority host, ' +
+      'and fetches it only from loopback',
+    async () => {
+      const entraIssuer = 'https://sts.windows.net/11111111-2222-3333-4444-555555555555/';
+      const entra = await startCorgeaStandIn({
+        adminToken: ADMIN,
+        configs: [
+          {
+            name: 'entra',
+            issuer: entraIssuer,
+            audience: AUDIENCE,
+            allowed_application_ids: [APP],
+          },
+        ],
+      });
+      closers.push(entra.close);
+      const token = await issuer.sign({ iss: entraIssuer, aud: AUDIENCE, appid: APP });
 
-    expect((await verify(entra, bearer(token))).status).toBe(401);
-    expect(entra.verifications.at(-1)?.reason).toBe(
-      `the keys of ${entraIssuer} could not be found: the stand-in fetches metadata from loopback ` +
-        'hosts only, not login.microsoftonline.com',
-    );
-  });
+      expect((await verify(entra, bearer(token))).status).toBe(401);
+      expect(entra.verifications.at(-1)?.reason).toBe(
+        `the keys of ${entraIssuer} could not be found: ` +
+          `the stand-in fetches metadata from loopback ` +
+          'hosts only, not login.microsoftonline.com',
+      );
+    },
+  );
 });

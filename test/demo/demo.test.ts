@@ -95,40 +95,45 @@ function expectNoSecretOrToken(demo: DemoProcess): void {
   expect(places.stdout + places.stderr).not.toMatch(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}/);
 }
 
-test('the demo prints five passing steps with timings and a summary, exits 0, leaks nothing and leaves its ports closed', async () => {
-  const demo = await startDemo();
-  const { code } = await demo.exited;
+test(
+  'the demo prints five passing steps with timings and a summary, exits 0, leaks nothing and ' +
+    'leaves its ports closed',
+  async () => {
+    const demo = await startDemo();
+    const { code } = await demo.exited;
 
-  expect({ code, stderr: demo.stderr() }).toEqual({ code: 0, stderr: '' });
-  const steps = demo.lines.filter((line) => /^\[\d\/5\] /.test(line));
-  expect(steps.map((line) => line.slice(0, 5))).toEqual([
-    '[1/5]',
-    '[2/5]',
-    '[3/5]',
-    '[4/5]',
-    '[5/5]',
-  ]);
-  for (const line of steps) expect(line).toMatch(/ \(\d+ ms\)$/);
-  expect(steps[0]).toContain('created JWT-auth configuration "corgea-demo-scans"');
-  expect(steps[1]).toContain('token fetched through the action bundle');
-  expect(steps[1]).toContain('Bearer, expires in 3599 s');
-  expect(steps[2]).toContain(`verify answered ok: matches configuration "corgea-demo-scans"`);
-  expect(steps[3]).toContain('first now fails');
-  expect(steps[4]).toContain('expected-audience set to the bare client ID');
+    expect({ code, stderr: demo.stderr() }).toEqual({ code: 0, stderr: '' });
+    const steps = demo.lines.filter((line) => /^\[\d\/5\] /.test(line));
+    expect(steps.map((line) => line.slice(0, 5))).toEqual([
+      '[1/5]',
+      '[2/5]',
+      '[3/5]',
+      '[4/5]',
+      '[5/5]',
+    ]);
+    for (const line of steps) expect(line).toMatch(/ \(\d+ ms\)$/);
+    expect(steps[0]).toContain('created JWT-auth configuration "corgea-demo-scans"');
+    expect(steps[1]).toContain('token fetched through the action bundle');
+    expect(steps[1]).toContain('Bearer, expires in 3599 s');
+    expect(steps[2]).toContain(`verify answered ok: matches configuration "corgea-demo-scans"`);
+    expect(steps[3]).toContain('first now fails');
+    expect(steps[4]).toContain('expected-audience set to the bare client ID');
 
-  const details = demo.lines.filter((line) => line.startsWith('      > '));
-  expect(details).toEqual([
-    expect.stringContaining('AADSTS7000222'),
-    expect.stringMatching(/^ {6}> Claim aud: found "api:\/\/[\w-]+", expected "[\w-]+"\./),
-  ]);
-  expect(demo.lines.at(-1)).toMatch(/^summary: 5 of 5 steps passed: .* \(\d+ ms\)$/);
-  expectNoSecretOrToken(demo);
+    const details = demo.lines.filter((line) => line.startsWith('      > '));
+    expect(details).toEqual([
+      expect.stringContaining('AADSTS7000222'),
+      expect.stringMatching(/^ {6}> Claim aud: found "api:\/\/[\w-]+", expected "[\w-]+"\./),
+    ]);
+    expect(demo.lines.at(-1)).toMatch(/^summary: 5 of 5 steps passed: .* \(\d+ ms\)$/);
+    expectNoSecretOrToken(demo);
 
-  const ports = portsOf(demo.lines[0]);
-  expect(ports).toHaveLength(2);
-  expect(demo.lines.at(-1)).toContain(`ports ${ports.join(' and ')} closed`);
-  expect(await Promise.all(ports.map(connectOutcome))).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
-}, 60_000);
+    const ports = portsOf(demo.lines[0]);
+    expect(ports).toHaveLength(2);
+    expect(demo.lines.at(-1)).toContain(`ports ${ports.join(' and ')} closed`);
+    expect(await Promise.all(ports.map(connectOutcome))).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+  },
+  60_000,
+);
 
 test.each([
   ['SIGINT', 130],

@@ -125,7 +125,8 @@ function instructions(
     '# land in $GITHUB_OUTPUT, CORGEA_TOKEN in $GITHUB_ENV.',
     'env "INPUT_TENANT-ID=$CORGEA_TENANT_ID" "INPUT_AUTHORITY-HOST=$CORGEA_AUTHORITY_HOST" ' +
       '"INPUT_CLIENT-ID=$CORGEA_CLIENT_ID" "INPUT_CLIENT-SECRET=$CORGEA_CLIENT_SECRET" ' +
-      '"INPUT_CORGEA-URL=$CORGEA_URL" INPUT_EXPORT-VARIABLE=CORGEA_TOKEN node action/dist/index.cjs',
+      '"INPUT_CORGEA-URL=$CORGEA_URL" INPUT_EXPORT-VARIABLE=CORGEA_TOKEN node ' +
+      'action/dist/index.cjs',
     '',
     '# register with the CORGEA_CONFIG_* values above: node bin/corgea-idp-auth.cjs register',
     `# Running until Ctrl-C, or for ${describeLifetime(lifetimeMs)} at most.`,

@@ -82,7 +82,8 @@ describe('connectivity diagnosis, stage by stage', () => {
     const text = await diagnose(direct, probes);
     expect(text.split('\n')).toEqual([
       'Connectivity diagnosis for https://api.corgea.invalid:443:',
-      '  proxy: none; no proxy variable is set for https (https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY)',
+      '  proxy: none; no proxy variable is set for https ' +
+        '(https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY)',
       '  name resolution: api.corgea.invalid did not resolve (ENOTFOUND)',
       expect.stringMatching(/^ {2}Fix: check the spelling of api\.corgea\.invalid in the inputs\./),
     ]);
@@ -103,7 +104,8 @@ describe('connectivity diagnosis, stage by stage', () => {
     const route = { ...direct, noProxyMatch: '.invalid', bypassedVariable: 'HTTPS_PROXY' };
     const text = await diagnose(route, probes);
     expect(text).toContain(
-      'proxy: none; the NO_PROXY entry ".invalid" matches api.corgea.invalid, so HTTPS_PROXY is not used',
+      'proxy: none; the NO_PROXY entry ".invalid" matches api.corgea.invalid, ' +
+        'so HTTPS_PROXY is not used',
     );
     expect(text).toContain('Fix: the NO_PROXY entry ".invalid" sends api.corgea.invalid direct');
   });
@@ -174,7 +176,8 @@ describe('connectivity diagnosis of TLS certificates', () => {
     ],
     [
       'SELF_SIGNED_CERT_IN_CHAIN',
-      'the chain ends in a self-signed CA the runner does not trust (SELF_SIGNED_CERT_IN_CHAIN); issuer Corp Inspection CA',
+      'the chain ends in a self-signed CA the runner does not trust (SELF_SIGNED_CERT_IN_CHAIN); ' +
+        'issuer Corp Inspection CA',
       /Fix: a proxy or firewall that inspects TLS.*NODE_EXTRA_CA_CERTS/,
     ],
     [
@@ -194,7 +197,8 @@ describe('connectivity diagnosis of TLS certificates', () => {
     ],
     [
       'ERR_TLS_CERT_ALTNAME_INVALID',
-      'the certificate names other.invalid, 127.0.0.2, not api.corgea.invalid (ERR_TLS_CERT_ALTNAME_INVALID)',
+      'the certificate names other.invalid, 127.0.0.2, not api.corgea.invalid ' +
+        '(ERR_TLS_CERT_ALTNAME_INVALID)',
       /Fix: use a host name the certificate names/,
     ],
     [
@@ -227,7 +231,8 @@ describe('connectivity diagnosis of TLS certificates', () => {
     });
     const text = await diagnose(direct, probes);
     expect(text).toContain(
-      'TLS handshake with api.corgea.invalid: the server does not speak TLS on this port (ERR_SSL_WRONG_VERSION_NUMBER)',
+      'TLS handshake with api.corgea.invalid: the server does not speak TLS on this port ' +
+        '(ERR_SSL_WRONG_VERSION_NUMBER)',
     );
     expect(text).toContain('Fix: port 443 of api.corgea.invalid serves something other than TLS');
   });
@@ -240,27 +245,31 @@ describe('connectivity diagnosis through a proxy', () => {
   };
   const proxyUp = { '127.0.0.1:3128': { ok: true } as const };
 
-  it('names the variable, that NO_PROXY did not match, and a CONNECT the proxy refuses', async () => {
-    const { probes, asked } = fakeProbes({
-      connect: proxyUp,
-      tunnel: { ok: true, status: 403, handshake: undefined },
-    });
-    const text = await diagnose(proxied, probes, { NO_PROXY: 'localhost,.internal' });
-    expect(text.split('\n').slice(1, -1)).toEqual([
-      '  proxy: http://127.0.0.1:3128 from HTTPS_PROXY; no NO_PROXY entry matches api.corgea.invalid',
-      '  name resolution: not needed, 127.0.0.1 is an IP address',
-      '  TCP connect to 127.0.0.1:3128: ok',
-      '  CONNECT api.corgea.invalid:443 through the proxy: refused (status 403)',
-    ]);
-    expect(text).toContain(
-      'Fix: the proxy does not allow tunnels to api.corgea.invalid:443: ask its operators to allow CONNECT to port 443',
-    );
-    // The target's name is the proxy's to resolve: the diagnosis never looks it up itself.
-    expect(asked).toEqual([
-      'connect 127.0.0.1:3128',
-      'tunnel 127.0.0.1:3128 api.corgea.invalid:443',
-    ]);
-  });
+  it(
+    'names the variable, that NO_PROXY did not match, ' + 'and a CONNECT the proxy refuses',
+    async () => {
+      const { probes, asked } = fakeProbes({
+        connect: proxyUp,
+        tunnel: { ok: true, status: 403, handshake: undefined },
+      });
+      const text = await diagnose(proxied, probes, { NO_PROXY: 'localhost,.internal' });
+      expect(text.split('\n').slice(1, -1)).toEqual([
+        '  proxy: http://127.0.0.1:3128 from HTTPS_PROXY; no NO_PROXY entry matches api.corgea.invalid',
+        '  name resolution: not needed, 127.0.0.1 is an IP address',
+        '  TCP connect to 127.0.0.1:3128: ok',
+        '  CONNECT api.corgea.invalid:443 through the proxy: refused (status 403)',
+      ]);
+      expect(text).toContain(
+        'Fix: the proxy does not allow tunnels to api.corgea.invalid:443: ask its operators to ' +
+          'allow CONNECT to port 443',
+      );
+      // The target's name is the proxy's to resolve: the diagnosis never looks it up itself.
+      expect(asked).toEqual([
+        'connect 127.0.0.1:3128',
+        'tunnel 127.0.0.1:3128 api.corgea.invalid:443',
+      ]);
+    },
+  );
 
   it('says NO_PROXY is not set when it is not', async () => {
     const { probes } = fakeProbes({
@@ -271,14 +280,18 @@ describe('connectivity diagnosis through a proxy', () => {
     expect(text).toContain('proxy: http://127.0.0.1:3128 from HTTPS_PROXY; NO_PROXY is not set');
   });
 
-  it('reports a proxy that refuses connections as a proxy problem naming its variable', async () => {
-    const { probes } = fakeProbes({});
-    const text = await diagnose(proxied, probes);
-    expect(text).toContain('TCP connect to 127.0.0.1:3128: refused (ECONNREFUSED)');
-    expect(text).toContain(
-      'Fix: nothing accepts connections at the proxy 127.0.0.1:3128: correct the port in HTTPS_PROXY',
-    );
-  });
+  it(
+    'reports a proxy that refuses connections ' + 'as a proxy problem naming its variable',
+    async () => {
+      const { probes } = fakeProbes({});
+      const text = await diagnose(proxied, probes);
+      expect(text).toContain('TCP connect to 127.0.0.1:3128: refused (ECONNREFUSED)');
+      expect(text).toContain(
+        'Fix: nothing accepts connections at the proxy 127.0.0.1:3128: ' +
+          'correct the port in HTTPS_PROXY',
+      );
+    },
+  );
 
   it('reports a proxy host that does not resolve', async () => {
     const route: NetworkRoute = {
@@ -291,25 +304,28 @@ describe('connectivity diagnosis through a proxy', () => {
     expect(text).toContain('Fix: correct the proxy host in HTTPS_PROXY');
   });
 
-  it('asks for credentials on 407 and sends those of the proxy URL without printing them', async () => {
-    const { probes, tunnels } = fakeProbes({
-      connect: proxyUp,
-      tunnel: { ok: true, status: 407, handshake: undefined },
-    });
-    const bare = await diagnose(proxied, probes, { HTTPS_PROXY: 'http://127.0.0.1:3128' });
-    expect(bare).toContain('the proxy wants credentials (status 407)');
-    expect(tunnels[0]?.headers).toEqual({});
+  it(
+    'asks for credentials on 407 and sends those ' + 'of the proxy URL without printing them',
+    async () => {
+      const { probes, tunnels } = fakeProbes({
+        connect: proxyUp,
+        tunnel: { ok: true, status: 407, handshake: undefined },
+      });
+      const bare = await diagnose(proxied, probes, { HTTPS_PROXY: 'http://127.0.0.1:3128' });
+      expect(bare).toContain('the proxy wants credentials (status 407)');
+      expect(tunnels[0]?.headers).toEqual({});
 
-    const withUser = await diagnose(proxied, probes, {
-      HTTPS_PROXY: 'http://ci:s3cret-pw@127.0.0.1:3128',
-    });
-    expect(withUser).toContain('the proxy refused the credentials from HTTPS_PROXY (status 407)');
-    expect(tunnels[1]?.headers).toEqual({
-      'Proxy-Authorization': `Basic ${Buffer.from('ci:s3cret-pw').toString('base64')}`,
-    });
-    expect(withUser).not.toContain('s3cret-pw');
-    expect(withUser).not.toContain(Buffer.from('ci:s3cret-pw').toString('base64'));
-  });
+      const withUser = await diagnose(proxied, probes, {
+        HTTPS_PROXY: 'http://ci:s3cret-pw@127.0.0.1:3128',
+      });
+      expect(withUser).toContain('the proxy refused the credentials from HTTPS_PROXY (status 407)');
+      expect(tunnels[1]?.headers).toEqual({
+        'Proxy-Authorization': `Basic ${Buffer.from('ci:s3cret-pw').toString('base64')}`,
+      });
+      expect(withUser).not.toContain('s3cret-pw');
+      expect(withUser).not.toContain(Buffer.from('ci:s3cret-pw').toString('base64'));
+    },
+  );
 
   it('checks TLS through an accepted tunnel and names a TLS-inspecting CA', async () => {
     const { probes } = fakeProbes({
@@ -325,7 +341,8 @@ describe('connectivity diagnosis through a proxy', () => {
       'CONNECT api.corgea.invalid:443 through the proxy: accepted (status 200)',
     );
     expect(text).toContain(
-      'TLS handshake with api.corgea.invalid through the proxy: the issuer Corp Inspection CA is not trusted',
+      'TLS handshake with api.corgea.invalid through the proxy: ' +
+        'the issuer Corp Inspection CA is not trusted',
     );
     expect(text).toContain('NODE_EXTRA_CA_CERTS');
   });
@@ -339,20 +356,23 @@ describe('connectivity diagnosis through a proxy', () => {
 });
 
 describe('which failures get a diagnosis', () => {
-  it('diagnoses several failures on the way to one host once, and each other host once', async () => {
-    const { probes, asked } = fakeProbes({});
-    const other: NetworkRoute = { ...direct, hostname: 'login.idp.invalid' };
-    const diagnoses = await diagnoseNetworkErrors(
-      [failure(direct), failure(direct, 'ETIMEDOUT'), failure(other)],
-      { probes, env: {}, timeoutMs: 500 },
-    );
-    expect(diagnoses.map((d) => d.heading)).toEqual([
-      'Connectivity diagnosis for https://api.corgea.invalid:443:',
-      'Connectivity diagnosis for https://login.idp.invalid:443:',
-    ]);
-    expect(asked).toEqual(['resolve api.corgea.invalid', 'resolve login.idp.invalid']);
-    expect(diagnoses.map((d) => d.failedStage)).toEqual(['dns', 'dns']);
-  });
+  it(
+    'diagnoses several failures on the way to one host once, ' + 'and each other host once',
+    async () => {
+      const { probes, asked } = fakeProbes({});
+      const other: NetworkRoute = { ...direct, hostname: 'login.idp.invalid' };
+      const diagnoses = await diagnoseNetworkErrors(
+        [failure(direct), failure(direct, 'ETIMEDOUT'), failure(other)],
+        { probes, env: {}, timeoutMs: 500 },
+      );
+      expect(diagnoses.map((d) => d.heading)).toEqual([
+        'Connectivity diagnosis for https://api.corgea.invalid:443:',
+        'Connectivity diagnosis for https://login.idp.invalid:443:',
+      ]);
+      expect(asked).toEqual(['resolve api.corgea.invalid', 'resolve login.idp.invalid']);
+      expect(diagnoses.map((d) => d.failedStage)).toEqual(['dns', 'dns']);
+    },
+  );
 
   it('finds a network error in a cause and gives nothing for other failures', async () => {
     const { probes } = fakeProbes({});

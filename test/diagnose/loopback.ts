@@ -1,7 +1,8 @@
 /**
  * Peers on loopback for the connectivity diagnosis tests: TLS and plain servers on 127.0.0.1
- * port 0 with the certificates of test/support/tls.ts, a port that refuses connections, and Debian's
- * tinyproxy. Everything started here is stopped by `stopAll()`, which the tests call in afterAll.
+ * port 0 with the certificates of test/support/tls.ts, a port that refuses connections, and
+ * Debian's tinyproxy. Everything started here is stopped by `stopAll()`, which the tests call in
+ * afterAll.
  */
 import net from 'node:net';
 import tls from 'node:tls';

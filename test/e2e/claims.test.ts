@@ -105,59 +105,72 @@ function expectNoLeaks(run: ActionRun): void {
 }
 
 describe('the action with the claim check, verify and summary on', () => {
-  test('a good v1 configuration passes, Corgea accepts, and the summary holds the table', async () => {
-    const run = await entraStep(V1_APP);
-    expect(errorMessage(run)).toBe('');
-    expect(run.exitCode).toBe(0);
-    expect(run.exported['CORGEA_TOKEN']).toMatch(JWT);
-    expect(run.stdout).toContain('match the expected Corgea configuration');
-    expect(run.stdout).toContain('accepts the token');
+  test(
+    'a good v1 configuration passes, Corgea accepts, ' + 'and the summary holds the table',
+    async () => {
+      const run = await entraStep(V1_APP);
+      expect(errorMessage(run)).toBe('');
+      expect(run.exitCode).toBe(0);
+      expect(run.exported['CORGEA_TOKEN']).toMatch(JWT);
+      expect(run.stdout).toContain('match the expected Corgea configuration');
+      expect(run.stdout).toContain('accepts the token');
 
-    const v1Issuer = entra.issuer(TENANT, 1);
-    expect(run.summary).toContain('| Provider | entra |');
-    expect(run.summary).toContain('| Token version | v1 |');
-    expect(run.summary).toContain(`| Client ID | \`${V1_APP}\` |`);
-    expect(run.summary).toContain('| Corgea verify | accepted the token |');
-    expect(run.summary).toContain(`| Issuer (\`iss\`) | \`${v1Issuer}\` | checked |`);
-    expect(run.summary).toContain(`| Audience (\`aud\`) | \`api://${V1_APP}\` | checked |`);
-    expect(run.summary).toContain(
-      `| Allowed application ID (\`appid\`) | \`${V1_APP}\` | checked |`,
-    );
-    expectNoLeaks(run);
-  });
+      const v1Issuer = entra.issuer(TENANT, 1);
+      expect(run.summary).toContain('| Provider | entra |');
+      expect(run.summary).toContain('| Token version | v1 |');
+      expect(run.summary).toContain(`| Client ID | \`${V1_APP}\` |`);
+      expect(run.summary).toContain('| Corgea verify | accepted the token |');
+      expect(run.summary).toContain(`| Issuer (\`iss\`) | \`${v1Issuer}\` | checked |`);
+      expect(run.summary).toContain(`| Audience (\`aud\`) | \`api://${V1_APP}\` | checked |`);
+      expect(run.summary).toContain(
+        `| Allowed application ID (\`appid\`) | \`${V1_APP}\` | checked |`,
+      );
+      expectNoLeaks(run);
+    },
+  );
 
-  test('a healthy run makes no metadata request and one key-set request with a tenant GUID', async () => {
-    const before = entra.requests.length;
-    const run = await entraStep(V1_APP, { verify: 'false' });
-    expect(run.exitCode).toBe(0);
-    const paths = entra.requests.slice(before).map((r) => `${r.method} ${r.path}`);
-    expect(paths).toEqual([`POST /${TENANT}/oauth2/v2.0/token`, `GET /${TENANT}/discovery/keys`]);
-  });
+  test(
+    'a healthy run makes no metadata request ' + 'and one key-set request with a tenant GUID',
+    async () => {
+      const before = entra.requests.length;
+      const run = await entraStep(V1_APP, { verify: 'false' });
+      expect(run.exitCode).toBe(0);
+      const paths = entra.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      expect(paths).toEqual([`POST /${TENANT}/oauth2/v2.0/token`, `GET /${TENANT}/discovery/keys`]);
+    },
+  );
 
-  test('a healthy run makes one metadata and one key-set request with a tenant domain', async () => {
-    const before = entra.requests.length;
-    const run = await entraStep(V1_APP, {
-      verify: 'false',
-      'tenant-id': 'claims-e2e.onmicrosoft.com',
-    });
-    expect(errorMessage(run)).toBe('');
-    const paths = entra.requests.slice(before).map((r) => `${r.method} ${r.path}`);
-    expect(paths.filter((p) => p.includes('openid-configuration'))).toHaveLength(1);
-    expect(paths.filter((p) => p.includes('/keys'))).toHaveLength(1);
-  });
+  test(
+    'a healthy run makes one metadata and one ' + 'key-set request with a tenant domain',
+    async () => {
+      const before = entra.requests.length;
+      const run = await entraStep(V1_APP, {
+        verify: 'false',
+        'tenant-id': 'claims-e2e.onmicrosoft.com',
+      });
+      expect(errorMessage(run)).toBe('');
+      const paths = entra.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+      expect(paths.filter((p) => p.includes('openid-configuration'))).toHaveLength(1);
+      expect(paths.filter((p) => p.includes('/keys'))).toHaveLength(1);
+    },
+  );
 
-  test('a healthy OIDC run reuses the discovery of the profile: one metadata, one key-set request', async () => {
-    const before = scripted.requests.length;
-    const run = await scriptedStep(
-      await mint(published, { iss: scripted.issuer, client_id: 'scripted-ci' }),
-    );
-    expect(errorMessage(run)).toBe('');
-    expect(scripted.requests.slice(before)).toEqual([
-      'GET /.well-known/openid-configuration',
-      'POST /token',
-      'GET /keys',
-    ]);
-  });
+  test(
+    'a healthy OIDC run reuses the discovery of the profile: ' +
+      'one metadata, one key-set request',
+    async () => {
+      const before = scripted.requests.length;
+      const run = await scriptedStep(
+        await mint(published, { iss: scripted.issuer, client_id: 'scripted-ci' }),
+      );
+      expect(errorMessage(run)).toBe('');
+      expect(scripted.requests.slice(before)).toEqual([
+        'GET /.well-known/openid-configuration',
+        'POST /token',
+        'GET /keys',
+      ]);
+    },
+  );
 
   test('a v1 token against a v2 expected issuer fails, naming the token version', async () => {
     const run = await entraStep(V1_APP, {
@@ -166,7 +179,8 @@ describe('the action with the claim check, verify and summary on', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(errorMessage(run)).toContain(
-      `Claim iss: found "${entra.issuer(TENANT, 1)}", expected "${entra.issuer(TENANT, 2)}". This is an Entra v1 token`,
+      `Claim iss: found "${entra.issuer(TENANT, 1)}", expected "${entra.issuer(TENANT, 2)}". ` +
+        `This is an Entra v1 token`,
     );
     expect(run.summary).toContain('differs: expected');
     expect(run.exported['CORGEA_TOKEN']).toBeUndefined();
@@ -186,7 +200,8 @@ describe('the action with the claim check, verify and summary on', () => {
   test('aud api://{id} against the bare client ID fails with its explanation', async () => {
     const run = await entraStep(V1_APP, { 'expected-audience': V1_APP, verify: 'false' });
     expect(errorMessage(run)).toContain(
-      `Claim aud: found "api://${V1_APP}", expected "${V1_APP}". The token carries the Application ID URI`,
+      `Claim aud: found "api://${V1_APP}", expected "${V1_APP}". The token carries the ` +
+        `Application ID URI`,
     );
     expectNoLeaks(run);
   });
@@ -197,45 +212,55 @@ describe('the action with the claim check, verify and summary on', () => {
       verify: 'false',
     });
     expect(errorMessage(run)).toContain(
-      `Claim aud: found "${V2_APP}", expected "api://${V2_APP}". The token carries the bare client ID`,
+      `Claim aud: found "${V2_APP}", expected "api://${V2_APP}". ` +
+        `The token carries the bare client ID`,
     );
     expectNoLeaks(run);
   });
 
-  test("a v2 token (calling app in azp) against Corgea's v1 guide fails on appid with its cause", async () => {
-    const run = await entraStep(V2_APP, {
-      'expected-issuer': entra.issuer(TENANT, 1),
-      'expected-audience': `api://${V2_APP}`,
-      verify: 'false',
-    });
-    const message = errorMessage(run);
-    expect(message).toMatch(
-      /^The token differs from the Corgea JWT-auth configuration in 3 claims:/,
-    );
-    expect(message).toContain('- Claim appid: found (absent), expected');
-    expect(message).toContain('names the calling app in azp, as Entra v2 tokens do');
-    expectNoLeaks(run);
-  });
+  test(
+    'a v2 token (calling app in azp) against ' + "Corgea's v1 guide fails on appid with its cause",
+    async () => {
+      const run = await entraStep(V2_APP, {
+        'expected-issuer': entra.issuer(TENANT, 1),
+        'expected-audience': `api://${V2_APP}`,
+        verify: 'false',
+      });
+      const message = errorMessage(run);
+      expect(message).toMatch(
+        /^The token differs from the Corgea JWT-auth configuration in 3 claims:/,
+      );
+      expect(message).toContain('- Claim appid: found (absent), expected');
+      expect(message).toContain('names the calling app in azp, as Entra v2 tokens do');
+      expectNoLeaks(run);
+    },
+  );
 
-  test('a verify 401 fails with the diagnosis of the values to compare, not the response', async () => {
-    const run = await entraStep(V2_APP);
-    const message = errorMessage(run);
-    expect(message).toContain(`Corgea refused the token at 127.0.0.1`);
-    expect(message).toContain(
-      `The token carries iss "${entra.issuer(TENANT, 2)}", aud "${V2_APP}" and azp "${V2_APP}".`,
-    );
-    expect(message).toContain('compare Issuer, Audience and Allowed application IDs');
-    expect(message).not.toContain('"status"');
-    expect(run.summary).toContain('| Corgea verify | refused the token |');
-    expectNoLeaks(run);
-  });
+  test(
+    'a verify 401 fails with the diagnosis of the values to compare, ' + 'not the response',
+    async () => {
+      const run = await entraStep(V2_APP);
+      const message = errorMessage(run);
+      expect(message).toContain(`Corgea refused the token at 127.0.0.1`);
+      expect(message).toContain(
+        `The token carries iss "${entra.issuer(TENANT, 2)}", aud "${V2_APP}" and azp "${V2_APP}".`,
+      );
+      expect(message).toContain('compare Issuer, Audience and Allowed application IDs');
+      expect(message).not.toContain('"status"');
+      expect(run.summary).toContain('| Corgea verify | refused the token |');
+      expectNoLeaks(run);
+    },
+  );
 
-  test('a v2 token that passes the claim check warns that its caller is in azp, before verify', async () => {
-    const run = await entraStep(V2_APP);
-    expect(run.stdout).toContain(
-      '::warning::The token names its calling app in azp, while Corgea documents appid or cid;',
-    );
-  });
+  test(
+    'a v2 token that passes the claim check warns that its caller is in azp, ' + 'before verify',
+    async () => {
+      const run = await entraStep(V2_APP);
+      expect(run.stdout).toContain(
+        '::warning::The token names its calling app in azp, while Corgea documents appid or cid;',
+      );
+    },
+  );
 
   test('an expired token fails on exp', async () => {
     const now = Math.floor(Date.now() / 1000);
@@ -276,7 +301,10 @@ describe('the action with the claim check, verify and summary on', () => {
 
   test('an unsigned token (alg none) fails with its own message', async () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-    const unsigned = `${part({ alg: 'none' })}.${part({ iss: scripted.issuer, client_id: 'scripted-ci' })}.`;
+    const unsigned = `${part({ alg: 'none' })}.${part({
+      iss: scripted.issuer,
+      client_id: 'scripted-ci',
+    })}.`;
     const run = await scriptedStep(unsigned);
     expect(errorMessage(run)).toMatch(/^The token is unsigned \(alg "none"\)/);
     expectNoLeaks(run);

@@ -122,24 +122,30 @@ describe('tokens from the Entra stand-in', () => {
     expect(token.issuer).toBe(entra.issuer(TENANT, 1));
   });
 
-  test('a resource app asking for v2 gives a v2 token: v2.0 issuer, aud the client ID, azp', async () => {
-    const token = await fetchWith({ 'client-id': V2_APP, scope: 'api://corgea-scans/.default' });
-    expect(await verified(token.accessToken)).toMatchObject({
-      iss: `${entra.authority}/${TENANT}/v2.0`,
-      aud: V2_APP,
-      azp: V2_APP,
-      ver: '2.0',
-    });
-    expect(token.applicationIdClaim).toBe('azp');
-    expect(token.applicationId).toBe(V2_APP);
-  });
+  test(
+    'a resource app asking for v2 gives a v2 token: ' + 'v2.0 issuer, aud the client ID, azp',
+    async () => {
+      const token = await fetchWith({ 'client-id': V2_APP, scope: 'api://corgea-scans/.default' });
+      expect(await verified(token.accessToken)).toMatchObject({
+        iss: `${entra.authority}/${TENANT}/v2.0`,
+        aud: V2_APP,
+        azp: V2_APP,
+        ver: '2.0',
+      });
+      expect(token.applicationIdClaim).toBe('azp');
+      expect(token.applicationId).toBe(V2_APP);
+    },
+  );
 
-  test('client-auth basic sends the secret in a form-encoded Basic header that Entra accepts', async () => {
-    const start = entra.requests.length;
-    const token = await fetchWith({ 'client-auth': 'basic' });
-    expect(token.applicationId).toBe(V1_APP);
-    expect(requestsSince(start).map((r) => r.clientAuth)).toEqual(['basic']);
-  });
+  test(
+    'client-auth basic sends the secret in a ' + 'form-encoded Basic header that Entra accepts',
+    async () => {
+      const start = entra.requests.length;
+      const token = await fetchWith({ 'client-auth': 'basic' });
+      expect(token.applicationId).toBe(V1_APP);
+      expect(requestsSince(start).map((r) => r.clientAuth)).toEqual(['basic']);
+    },
+  );
 
   test('an expires_in sent as a numeric string is read as a number', async () => {
     const old = await startEntraStandIn({
@@ -223,26 +229,30 @@ describe('AADSTS errors: each fails at once with its own fix', () => {
     expect((error as Error).message).not.toContain(SECRET);
   });
 
-  test('70011: a scope without /.default sent past the input check is refused with its fix', async () => {
-    // parseSettings refuses such a scope for entra, so the request goes out as a generic OIDC one.
-    const error = await fetchToken(
-      parseSettings(
-        (name) =>
-          ({
-            provider: 'oidc',
-            issuer: `${entra.authority}/${TENANT}/v2.0`,
-            'token-url': entra.tokenUrl(TENANT),
-            'client-auth': 'post',
-            'client-id': V1_APP,
-            'client-secret': SECRET,
-            scope: `api://${V1_APP}/scans.read`,
-          })[name] ?? '',
-      ),
-      { log: silentLogger, protect: () => undefined },
-    ).catch((e: unknown) => e);
-    expect(error).toMatchObject({ error: 'invalid_scope', providerCodes: [70011] });
-    expect((error as OAuthError).fix).toMatch(/exactly one \{resource\}\/\.default/);
-  });
+  test(
+    '70011: a scope without /.default sent past the input check ' + 'is refused with its fix',
+    async () => {
+      // parseSettings refuses such a scope for entra, so the request goes out as a generic OIDC
+      // one.
+      const error = await fetchToken(
+        parseSettings(
+          (name) =>
+            ({
+              provider: 'oidc',
+              issuer: `${entra.authority}/${TENANT}/v2.0`,
+              'token-url': entra.tokenUrl(TENANT),
+              'client-auth': 'post',
+              'client-id': V1_APP,
+              'client-secret': SECRET,
+              scope: `api://${V1_APP}/scans.read`,
+            })[name] ?? '',
+        ),
+        { log: silentLogger, protect: () => undefined },
+      ).catch((e: unknown) => e);
+      expect(error).toMatchObject({ error: 'invalid_scope', providerCodes: [70011] });
+      expect((error as OAuthError).fix).toMatch(/exactly one \{resource\}\/\.default/);
+    },
+  );
 });
 
 describe('retries against the Entra stand-in', () => {

@@ -123,33 +123,37 @@ describe('http targets through HTTP_PROXY', () => {
 });
 
 describe('https targets through a CONNECT tunnel', () => {
-  test('the action bundle with HTTPS_PROXY tunnels to the https stand-in and gets a token', async () => {
-    const before = (await proxy.requests()).length;
-    const seen = { requests: secure.requests.length, connections: secure.connections };
-    const run = await runAction({
-      inputs: {
-        verify: 'false',
-        'tenant-id': TENANT,
-        'authority-host': secure.authority,
-        'client-id': APP,
-        'client-secret': SECRET,
-      },
-      env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certPath },
-    });
+  test(
+    'the action bundle with HTTPS_PROXY tunnels ' + 'to the https stand-in and gets a token',
+    async () => {
+      const before = (await proxy.requests()).length;
+      const seen = { requests: secure.requests.length, connections: secure.connections };
+      const run = await runAction({
+        inputs: {
+          verify: 'false',
+          'tenant-id': TENANT,
+          'authority-host': secure.authority,
+          'client-id': APP,
+          'client-secret': SECRET,
+        },
+        env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert.certPath },
+      });
 
-    expect(run.stdoutLines.filter((line) => line.startsWith('::error::'))).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs['issuer']).toBe(secure.issuer(TENANT, 1));
-    const host = new URL(secure.authority).host;
-    // The token request, and the claim check's key fetch, each through a tunnel of its own.
-    const lines = (await proxyRequests(proxy, before + 1)).slice(before);
-    expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(lines)).toEqual(new Set([`CONNECT ${host} HTTP/1.1`]));
-    // Every connection the stand-in got came through a tunnel, and every tunnel carried a request:
-    // a request that went direct would add a connection that no CONNECT line accounts for.
-    expect(secure.connections - seen.connections).toBe(lines.length);
-    expect(secure.requests.length - seen.requests).toBe(lines.length);
-  });
+      expect(run.stdoutLines.filter((line) => line.startsWith('::error::'))).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['issuer']).toBe(secure.issuer(TENANT, 1));
+      const host = new URL(secure.authority).host;
+      // The token request, and the claim check's key fetch, each through a tunnel of its own.
+      const lines = (await proxyRequests(proxy, before + 1)).slice(before);
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(lines)).toEqual(new Set([`CONNECT ${host} HTTP/1.1`]));
+      // Every connection the stand-in got came through a tunnel, and every tunnel carried a
+      // request: a request that went direct would add a connection that no CONNECT line accounts
+      // for.
+      expect(secure.connections - seen.connections).toBe(lines.length);
+      expect(secure.requests.length - seen.requests).toBe(lines.length);
+    },
+  );
 
   test('the command-line bundle with a lower-case https_proxy tunnels too', async () => {
     const before = (await proxy.requests()).length;
@@ -193,17 +197,20 @@ describe('https targets through a CONNECT tunnel', () => {
     expect(secure.requests.length - seen.requests).toBe(1);
   });
 
-  test('without the CA the tunnel opens but TLS fails, and the fix names NODE_EXTRA_CA_CERTS', async () => {
-    const error = await fetchThrough(secure.authority, { HTTPS_PROXY: proxy.url }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ stage: 'tls' });
-    expect((error as Error).message).toContain(
-      `through the proxy ${new URL(proxy.url).host} (from HTTPS_PROXY)`,
-    );
-    expect((error as Error).message).toContain('NODE_EXTRA_CA_CERTS');
-  });
+  test(
+    'without the CA the tunnel opens but TLS fails, ' + 'and the fix names NODE_EXTRA_CA_CERTS',
+    async () => {
+      const error = await fetchThrough(secure.authority, { HTTPS_PROXY: proxy.url }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error).toMatchObject({ stage: 'tls' });
+      expect((error as Error).message).toContain(
+        `through the proxy ${new URL(proxy.url).host} (from HTTPS_PROXY)`,
+      );
+      expect((error as Error).message).toContain('NODE_EXTRA_CA_CERTS');
+    },
+  );
 
   test('a proxy that refuses CONNECT to the port gives the proxy error and its fix', async () => {
     const host = new URL(secure.authority).host;
@@ -215,7 +222,8 @@ describe('https targets through a CONNECT tunnel', () => {
     expect(error).toMatchObject({ stage: 'proxy', host });
     expect((error as Error).message).toMatch(
       new RegExp(
-        `proxy 127\\.0\\.0\\.1:${refusing.port} \\(from HTTPS_PROXY\\) refused to open a tunnel to ${host}: status 403`,
+        `proxy 127\\.0\\.0\\.1:${refusing.port} \\(from HTTPS_PROXY\\) refused to open a tunnel ` +
+          `to ${host}: status 403`,
       ),
     );
     expect((error as Error).message).toContain(`allow CONNECT to ${host} on the proxy`);

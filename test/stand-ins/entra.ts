@@ -12,8 +12,9 @@
  * On loopback the v1 issuer cannot be `sts.windows.net`: it is what `entraIssuer` in src/entra.ts
  * gives for this authority (the stand-in's own origin), so the library's rule is the one used.
  *
- * It listens on 127.0.0.1 at a random port, over http or (option `tls`) https; `close()` stops it. Faults can be queued for retry
- * tests, and every request is logged without its body or headers.
+ * It listens on 127.0.0.1 at a random port, over http or (option `tls`) https; `close()` stops
+ * it. Faults can be queued for retry tests, and every request is logged without its body or
+ * headers.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -34,7 +35,9 @@ export interface EntraSecret {
 /** An app registration in a tenant, with what the token endpoint looks at. */
 export interface EntraApp {
   readonly clientId: string;
-  /** Application ID URIs, e.g. `api://{client-id}`; a scope may name one of them or the client ID. */
+  /**
+   * Application ID URIs, e.g. `api://{client-id}`; a scope may name one of them or the client ID.
+   */
   readonly identifierUris: readonly string[];
   /** The manifest's `accessTokenAcceptedVersion`; null and 1 give v1 tokens. */
   readonly requestedAccessTokenVersion: 1 | 2 | null;
@@ -445,7 +448,8 @@ const AADSTS: Readonly<
     error: 'invalid_request',
     status: 400,
     text: (_d, tenant) =>
-      `Tenant '${tenant}' was not found. Check the tenant ID and that you sign in to the right cloud.`,
+      `Tenant '${tenant}' was not found. ` +
+      `Check the tenant ID and that you sign in to the right cloud.`,
   },
   700016: {
     error: 'unauthorized_client',
@@ -457,7 +461,8 @@ const AADSTS: Readonly<
     error: 'invalid_scope',
     status: 400,
     text: (scope) =>
-      `The scope '${scope}' is not valid: the client credentials flow takes a single scope ending in /.default.`,
+      `The scope '${scope}' is not valid: the client credentials flow takes a single scope ` +
+      `ending in /.default.`,
   },
   7000215: {
     error: 'invalid_client',

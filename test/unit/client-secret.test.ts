@@ -35,12 +35,15 @@ describe('client_secret_basic (RFC 6749 section 2.3.1)', () => {
     });
   });
 
-  test('a client ID with a colon is encoded, so the first colon still separates ID from secret', () => {
-    const header = basicAuthorization('urn:corgea:ci', 'p:ss');
-    const pair = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    expect(pair).toBe('urn%3Acorgea%3Aci:p%3Ass');
-    expect(decodeBasic(header)).toEqual({ clientId: 'urn:corgea:ci', secret: 'p:ss' });
-  });
+  test(
+    'a client ID with a colon is encoded, ' + 'so the first colon still separates ID from secret',
+    () => {
+      const header = basicAuthorization('urn:corgea:ci', 'p:ss');
+      const pair = Buffer.from(header.slice(6), 'base64').toString('utf8');
+      expect(pair).toBe('urn%3Acorgea%3Aci:p%3Ass');
+      expect(decodeBasic(header)).toEqual({ clientId: 'urn:corgea:ci', secret: 'p:ss' });
+    },
+  );
 
   test('form encoding writes a space as + and a plus as %2B', () => {
     expect(formEncode('a b+c')).toBe('a+b%2Bc');

@@ -39,14 +39,17 @@ async function fetchWith(clientAuth: 'basic' | 'post') {
 }
 
 describe('fetchToken protects every form of the client secret it sends', () => {
-  test('with client_secret_basic, the base64 of id:secret is protected before the request', async () => {
-    const encoded = basicAuthorization(CLIENT_ID, SECRET).replace(/^Basic /, '');
-    expect(await fetchWith('basic')).toEqual([
-      `protect ${encoded}`,
-      `request Basic ${encoded}`,
-      'protect opaque-token-0123',
-    ]);
-  });
+  test(
+    'with client_secret_basic, the base64 of id:secret ' + 'is protected before the request',
+    async () => {
+      const encoded = basicAuthorization(CLIENT_ID, SECRET).replace(/^Basic /, '');
+      expect(await fetchWith('basic')).toEqual([
+        `protect ${encoded}`,
+        `request Basic ${encoded}`,
+        'protect opaque-token-0123',
+      ]);
+    },
+  );
 
   test('with client_secret_post there is no header to protect', async () => {
     expect(await fetchWith('post')).toEqual([

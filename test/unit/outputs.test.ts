@@ -61,13 +61,18 @@ async function runnerFiles(): Promise<{ output: string; env: string }> {
 }
 
 describe('writeOutputs', () => {
-  test('without GITHUB_ENV it writes no output at all, the token least, and names the variable', async () => {
-    const files = await runnerFiles();
-    delete process.env['GITHUB_ENV'];
-    expect(() => writeOutputs(settings, manyAudiences(1))).toThrow(InputError);
-    expect(() => writeOutputs(settings, manyAudiences(1))).toThrow(/^Input GITHUB_ENV: is not set/);
-    expect(await readFile(files.output, 'utf8')).toBe('');
-  });
+  test(
+    'without GITHUB_ENV it writes no output at all, ' + 'the token least, and names the variable',
+    async () => {
+      const files = await runnerFiles();
+      delete process.env['GITHUB_ENV'];
+      expect(() => writeOutputs(settings, manyAudiences(1))).toThrow(InputError);
+      expect(() => writeOutputs(settings, manyAudiences(1))).toThrow(
+        /^Input GITHUB_ENV: is not set/,
+      );
+      expect(await readFile(files.output, 'utf8')).toBe('');
+    },
+  );
 
   test('caps the claim outputs at 1,000 characters and never cuts the token', async () => {
     const files = await runnerFiles();
@@ -75,7 +80,9 @@ describe('writeOutputs', () => {
     writeOutputs(settings, token);
     const outputs = parseFileCommands(await readFile(files.output, 'utf8'));
     const left = token.audience.length - 1000;
-    expect(outputs['audience']).toBe(`${token.audience.slice(0, 1000)}… (${left} more characters)`);
+    expect(outputs['audience']).toBe(
+      `${token.audience.slice(0, 1000)}… ` + `(${left} more characters)`,
+    );
     expect(outputs['token']).toBe(token.accessToken);
     expect(parseFileCommands(await readFile(files.env, 'utf8'))['CORGEA_TOKEN']).toBe(
       token.accessToken,

@@ -181,12 +181,15 @@ describe('proxyPasswords: what the transport sends as proxy credentials', () => 
     expect(proxyPasswords(env)).toContain('pw-1234');
   });
 
-  test('includes the Proxy-Authorization credential the transport sends, base64 of user:password', () => {
-    const env = { HTTPS_PROXY: 'http://alice:pw%2F1234@127.0.0.1:3128' };
-    const sent = proxyAuthorization(new URL(env.HTTPS_PROXY))['Proxy-Authorization'];
-    expect(sent).toBe(`Basic ${Buffer.from('alice:pw/1234').toString('base64')}`);
-    expect(proxyPasswords(env)).toContain(sent?.slice('Basic '.length));
-  });
+  test(
+    'includes the Proxy-Authorization credential the transport sends, ' + 'base64 of user:password',
+    () => {
+      const env = { HTTPS_PROXY: 'http://alice:pw%2F1234@127.0.0.1:3128' };
+      const sent = proxyAuthorization(new URL(env.HTTPS_PROXY))['Proxy-Authorization'];
+      expect(sent).toBe(`Basic ${Buffer.from('alice:pw/1234').toString('base64')}`);
+      expect(proxyPasswords(env)).toContain(sent?.slice('Basic '.length));
+    },
+  );
 
   test('gives the password of every proxy variable, decoded and as written', () => {
     expect(

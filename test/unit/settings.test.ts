@@ -194,11 +194,17 @@ describe('parseSettings: issuer and other service URLs', () => {
     expect(error.message).toContain(`followed by "${issuer.slice(issuer.search(/[?#]/))}"`);
   });
 
-  test('token-url, authority-host and corgea-url follow the same rules under their own names', () => {
-    inputError({ ...oidc, 'token-url': 'http://idp.example.com/token' }, 'token-url');
-    inputError({ ...entra, 'authority-host': 'http://login.microsoftonline.us' }, 'authority-host');
-    inputError({ ...entra, 'corgea-url': 'https://www.corgea.app/?x=1' }, 'corgea-url');
-  });
+  test(
+    'token-url, authority-host and corgea-url ' + 'follow the same rules under their own names',
+    () => {
+      inputError({ ...oidc, 'token-url': 'http://idp.example.com/token' }, 'token-url');
+      inputError(
+        { ...entra, 'authority-host': 'http://login.microsoftonline.us' },
+        'authority-host',
+      );
+      inputError({ ...entra, 'corgea-url': 'https://www.corgea.app/?x=1' }, 'corgea-url');
+    },
+  );
 
   test('the authority host of another cloud is taken as given', () => {
     const settings = parse({ ...entra, 'authority-host': 'https://login.microsoftonline.us/' });
