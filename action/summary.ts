@@ -60,7 +60,8 @@ export async function writeSummary(
     await summary.addRaw(scrub(summaryMarkdown(settings, facts))).write();
   } catch (error) {
     warning(
-      `The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      'The job summary could not be written: ' +
+        (error instanceof Error ? error.message : String(error)),
     );
   }
 }

@@ -13,7 +13,9 @@ import { accessSync, appendFileSync, constants, writeSync } from 'node:fs';
 import { InputError } from '../src/errors.js';
 import { oneLine } from '../src/one-line.js';
 
-/** Reads an input the way the runner passes it: `INPUT_{NAME}`, spaces as `_`, upper case, trimmed. */
+/**
+ * Reads an input the way the runner passes it: `INPUT_{NAME}`, spaces as `_`, upper case, trimmed.
+ */
 export function readInput(name: string): string {
   return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
@@ -94,7 +96,8 @@ export function requireFileCommands(variables: readonly ('GITHUB_OUTPUT' | 'GITH
     if (problem) {
       throw new InputError(
         variable,
-        `${problem}, so the action cannot ${variable === 'GITHUB_ENV' ? 'export variables' : 'set outputs'}; nothing was written.`,
+        `${problem}, so the action cannot ` +
+          `${variable === 'GITHUB_ENV' ? 'export variables' : 'set outputs'}; nothing was written.`,
         'run the action as a step of a GitHub Actions job, where the runner sets it' +
           (variable === 'GITHUB_ENV' ? ", or set export-variable to '' to skip the export." : '.'),
       );
@@ -132,7 +135,8 @@ function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_ENV', name: string, val
  */
 function delimiterFor(value: string): string {
   for (;;) {
-    const delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const delimiter =
+      `ghadelimiter_${Math.random().toString(36).slice(2)}` + Date.now().toString(36);
     if (!value.includes(delimiter)) return delimiter;
   }
 }

@@ -40,7 +40,9 @@ export interface EntraMachineIdentityProps {
   readonly authorityHost?: string;
   /** How often a new client secret is issued, in whole days. Default 30. */
   readonly rotationDays?: number;
-  /** How long the previous secret keeps working after its successor. Default 7, below rotationDays. */
+  /**
+   * How long the previous secret keeps working after its successor. Default 7, below rotationDays.
+   */
   readonly overlapDays?: number;
 }
 

@@ -87,7 +87,8 @@ export class RotatingClientSecret extends Construct {
             generation: interpolate(`tostring(${held(slot)})`),
           },
           endDate: interpolate(
-            `timeadd("${ROTATION_EPOCH}", format("%dh", ${endHour(ops, held(slot), today, this.schedule)}))`,
+            `timeadd("${ROTATION_EPOCH}", format("%dh", ` +
+              `${endHour(ops, held(slot), today, this.schedule)}))`,
           ),
           lifecycle: {
             // Only rotate_when_changed may replace a secret: the end date is fixed when the

@@ -45,6 +45,9 @@ function separateFix(source: ApplicationIdSource): string {
     case 'flag':
       return `repeat ${source.name} for each application ID, or separate them with commas.`;
     case 'variable':
-      return `put each application ID of ${source.name} on its own line, or separate them with commas.`;
+      return (
+        `put each application ID of ${source.name} on its own line, ` +
+        'or separate them with commas.'
+      );
   }
 }

@@ -72,10 +72,10 @@ async function readIssuerMetadata(
 function readMetadata(doc: Record<string, unknown>, given: string, source: URL): IssuerMetadata {
   if (doc['issuer'] !== given) {
     throw new DiscoveryError(
-      `The metadata at ${source.host}${source.pathname} describes the issuer "${String(doc['issuer'])}", ` +
-        `not "${given}" as given.`,
-      'set issuer to exactly the value in the metadata document (trailing slash included); tokens ' +
-        'carry that value in `iss`.',
+      `The metadata at ${source.host}${source.pathname} ` +
+        `describes the issuer "${String(doc['issuer'])}", not "${given}" as given.`,
+      'set issuer to exactly the value in the metadata document (trailing slash included); ' +
+        'tokens carry that value in `iss`.',
     );
   }
   const endpoint = doc['token_endpoint'];

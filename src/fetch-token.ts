@@ -66,8 +66,8 @@ export async function fetchToken(
   }
 
   deps.log.info(
-    `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} for client ID ` +
-      `${settings.clientId} (client auth: ${profile.clientAuth}).`,
+    `Requesting an access token from ${settings.provider} at ${profile.tokenEndpoint.host} ` +
+      `for client ID ${settings.clientId} (client auth: ${profile.clientAuth}).`,
   );
 
   const started = context.clock.now();
@@ -89,7 +89,8 @@ export async function fetchToken(
     typeof payload?.[name] === 'string' ? (payload[name] as string) : '';
   const attempts = token.attempts === 1 ? '1 attempt' : `${token.attempts} attempts`;
   deps.log.info(
-    `Got a ${token.tokenType} token after ${attempts}; it expires at ${token.expiresAt.toISOString()} ` +
+    `Got a ${token.tokenType} token after ${attempts}; ` +
+      `it expires at ${token.expiresAt.toISOString()} ` +
       `(in ${token.expiresIn} s${token.expirySource === 'exp' ? ', from its exp claim' : ''}).`,
   );
   return {

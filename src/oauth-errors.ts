@@ -12,64 +12,81 @@ export interface OAuthErrorBody {
 const ENTRA_FIXES: ReadonlyMap<number, string> = new Map([
   [
     7000215,
-    "Entra rejected the client secret: send the secret's value, not its secret ID; a secret created seconds ago may not work yet, so retry in a minute.",
+    "Entra rejected the client secret: send the secret's value, not its secret ID; " +
+      'a secret created seconds ago may not work yet, so retry in a minute.',
   ],
   [
     7000222,
-    'the client secret has expired: rotate it (re-run the bootstrap deploy) and update the repository secret.',
+    'the client secret has expired: rotate it (re-run the bootstrap deploy) ' +
+      'and update the repository secret.',
   ],
   [
     700016,
-    'Entra found no application with this client ID in this tenant: check client-id and tenant-id together, and the cloud in authority-host.',
+    'Entra found no application with this client ID in this tenant: ' +
+      'check client-id and tenant-id together, and the cloud in authority-host.',
   ],
   [
     500011,
-    'Entra found no service principal for the resource in the scope: create the service principal for the app, and make the scope name one of its Application ID URIs.',
+    'Entra found no service principal for the resource in the scope: ' +
+      'create the service principal for the app, ' +
+      'and make the scope name one of its Application ID URIs.',
   ],
   [
     90002,
-    'Entra does not know this tenant: check tenant-id, and authority-host for the US government or China clouds.',
+    'Entra does not know this tenant: ' +
+      'check tenant-id, and authority-host for the US government or China clouds.',
   ],
   [
     70011,
-    'the scope is invalid for client credentials: ask for exactly one {resource}/.default, e.g. api://{client-id}/.default.',
+    'the scope is invalid for client credentials: ' +
+      'ask for exactly one {resource}/.default, e.g. api://{client-id}/.default.',
   ],
   [
     700024,
-    'the client assertion is outside its valid time: fetch the assertion right before the exchange and check the runner clock.',
+    'the client assertion is outside its valid time: ' +
+      'fetch the assertion right before the exchange and check the runner clock.',
   ],
   [
     70021,
-    "no federated credential matches the presented token: make the credential's issuer, audience and subject identical to the token's.",
+    'no federated credential matches the presented token: ' +
+      "make the credential's issuer, audience and subject identical to the token's.",
   ],
   [
     700211,
-    "no federated credential matches the token's issuer: make the credential's issuer identical to the token's `iss`.",
+    "no federated credential matches the token's issuer: " +
+      "make the credential's issuer identical to the token's `iss`.",
   ],
   [
     700212,
-    "no federated credential matches the token's audience: make the credential's audience identical to the token's `aud`.",
+    "no federated credential matches the token's audience: " +
+      "make the credential's audience identical to the token's `aud`.",
   ],
   [
     700213,
-    "no federated credential matches the token's subject: make the credential's subject identical to the token's `sub`.",
+    "no federated credential matches the token's subject: " +
+      "make the credential's subject identical to the token's `sub`.",
   ],
   [
     7002138,
-    "a federated credential differs from the token only in letter case: matching is case-sensitive, copy the token's value exactly.",
+    'a federated credential differs from the token only in letter case: ' +
+      "matching is case-sensitive, copy the token's value exactly.",
   ],
 ]);
 
 /** One-line fixes for the OAuth error codes of RFC 6749 section 5.2 and Okta's common ones. */
 const OAUTH_FIXES: Readonly<Record<string, string>> = {
   invalid_client:
-    'the identity provider did not accept the client ID and secret: check both, and client-auth (basic or post) against what the client is registered for.',
+    'the identity provider did not accept the client ID and secret: ' +
+    'check both, and client-auth (basic or post) against what the client is registered for.',
   invalid_scope:
-    'the scope is not known to the authorization server or not granted to this client: check scope.',
+    'the scope is not known to the authorization server or not granted to this client: ' +
+    'check scope.',
   unauthorized_client:
-    'this client may not use the client_credentials grant: allow it for the app (Okta: a service app with an access policy rule for client credentials).',
+    'this client may not use the client_credentials grant: allow it for the app ' +
+    '(Okta: a service app with an access policy rule for client credentials).',
   unsupported_grant_type:
-    'the server does not support client_credentials at this endpoint: check token-url, or enable the grant.',
+    'the server does not support client_credentials at this endpoint: ' +
+    'check token-url, or enable the grant.',
   invalid_request: 'the server rejected the request shape: check scope, resource and client-auth.',
   invalid_target: 'the resource indicator is not known to the server: check resource.',
   access_denied:
@@ -102,7 +119,8 @@ export function oauthError(body: OAuthErrorBody, status: number, host: string): 
 
   const entraFix = providerCodes.map((code) => ENTRA_FIXES.get(code)).find(Boolean);
   const oktaFix = OKTA_POLICY.test(description)
-    ? 'Okta found no access policy rule that allows client_credentials for this client and scope: add one to the authorization server.'
+    ? 'Okta found no access policy rule that allows client_credentials for this client ' +
+      'and scope: add one to the authorization server.'
     : undefined;
   const fix =
     entraFix ??

@@ -247,7 +247,8 @@ function parseTenant(value: string): string {
     throw new InputError(
       'tenant-id',
       'is required for provider entra and was empty.',
-      'pass the directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com.',
+      'pass the directory (tenant) ID, a GUID, ' +
+        'or a verified domain such as contoso.onmicrosoft.com.',
     );
   }
   if (['common', 'organizations', 'consumers'].includes(value.toLowerCase())) {

@@ -89,22 +89,24 @@ function failedResponse(response: HttpResponse, url: URL, attempts: number): Err
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   if (response.status >= 300 && response.status < 400) {
     return new ResponseError(
-      `The token endpoint ${host}${url.pathname} answered with a redirect (status ${response.status}) ` +
-        `to ${redirectTarget(response)}.`,
-      'set token-url (or issuer) to the final URL; a token request is not followed across redirects.',
+      `The token endpoint ${host}${url.pathname} answered with a redirect ` +
+        `(status ${response.status}) to ${redirectTarget(response)}.`,
+      'set token-url (or issuer) to the final URL; ' +
+        'a token request is not followed across redirects.',
       response.status,
     );
   }
   if (response.status === 408 || response.status === 429 || response.status >= 500) {
     return new ResponseError(
-      `The token endpoint ${host}${url.pathname} kept failing with status ${response.status}${tries}.`,
+      `The token endpoint ${host}${url.pathname} ` +
+        `kept failing with status ${response.status}${tries}.`,
       'the identity provider is unavailable or throttling; re-run later, or raise attempts.',
       response.status,
     );
   }
   return new ResponseError(
-    `The token endpoint ${host}${url.pathname} answered status ${response.status} without an OAuth ` +
-      'error body.',
+    `The token endpoint ${host}${url.pathname} answered status ${response.status} ` +
+      'without an OAuth error body.',
     response.status === 404
       ? 'the URL is not a token endpoint: check tenant-id, issuer or token-url.'
       : 'check token-url; a proxy or gateway may be answering instead of the identity provider.',
@@ -186,8 +188,8 @@ function readTokenResponse(
   // A lifetime past the last date a Date can hold gives an Invalid Date, whose ISO form throws.
   if (Number.isNaN(expiresAt.getTime())) {
     throw new ResponseError(
-      `${where} has an ${expirySource} that is not a usable lifetime: found ${expiresIn} seconds, ` +
-        'later than any date.',
+      `${where} has an ${expirySource} that is not a usable lifetime: ` +
+        `found ${expiresIn} seconds, later than any date.`,
       'the identity provider broke RFC 6749 section 5.1; report it to its operator.',
     );
   }

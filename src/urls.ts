@@ -42,8 +42,8 @@ export function parseServiceUrl(input: string, value: string): URL {
   if (url.search || url.hash || /[?#]/.test(value)) {
     throw new InputError(
       input,
-      `expected a URL without query or fragment, found "${url.origin}${url.pathname}" followed by ` +
-        `"${value.slice(value.search(/[?#]/))}".`,
+      `expected a URL without query or fragment, found "${url.origin}${url.pathname}" ` +
+        `followed by "${value.slice(value.search(/[?#]/))}".`,
       'remove everything from the "?" or "#" on.',
     );
   }

@@ -23,8 +23,8 @@ export function issuerCause(found: string, expected: string): Cause {
     return {
       cause:
         'This is an Entra v1 token (issuer on sts.windows.net, with a trailing slash) and the ' +
-        `configuration holds a v2 issuer. The version is decided only by ${VERSION_SETTING}, which ` +
-        'is 1 or unset; which token endpoint was called does not matter.',
+        `configuration holds a v2 issuer. The version is decided only by ${VERSION_SETTING}, ` +
+        'which is 1 or unset; which token endpoint was called does not matter.',
       fix:
         `enter "${found}" as the issuer in Corgea (and in expected-issuer), or set the version ` +
         'to 2; v2 tokens then also carry the client ID as aud and the calling app in azp.',
@@ -43,14 +43,20 @@ export function issuerCause(found: string, expected: string): Cause {
   }
   if (token && config && token.tenantId.toLowerCase() !== config.tenantId.toLowerCase()) {
     return {
-      cause: `The token comes from tenant ${token.tenantId}, the configuration names tenant ${config.tenantId}.`,
-      fix: 'check tenant-id and the issuer in Corgea: both must name the tenant of the app registration.',
+      cause:
+        `The token comes from tenant ${token.tenantId}, ` +
+        `the configuration names tenant ${config.tenantId}.`,
+      fix:
+        'check tenant-id and the issuer in Corgea: ' +
+        'both must name the tenant of the app registration.',
     };
   }
   if (found.replace(/\/+$/, '') === expected.replace(/\/+$/, '')) {
     return {
       cause: 'The two differ only in the trailing slash, and Corgea compares iss exactly.',
-      fix: `enter "${found}" as the issuer, exactly, trailing slash ${found.endsWith('/') ? 'included' : 'omitted'}.`,
+      fix:
+        `enter "${found}" as the issuer, exactly, ` +
+        `trailing slash ${found.endsWith('/') ? 'included' : 'omitted'}.`,
     };
   }
   return {
@@ -69,9 +75,9 @@ export function audienceCause(found: readonly string[], expected: string): Cause
   if (isGuid(bare) && expected === bare && found.includes(`api://${bare}`)) {
     return {
       cause:
-        'The token carries the Application ID URI as aud, which is what a v1 token requested with ' +
-        `scope api://${bare}/.default carries; the configuration holds the bare client ID, which ` +
-        'only v2 tokens carry.',
+        'The token carries the Application ID URI as aud, which is what a v1 token requested ' +
+        `with scope api://${bare}/.default carries; the configuration holds the bare client ID, ` +
+        'which only v2 tokens carry.',
       fix:
         `enter "api://${bare}" as the audience in Corgea, or set ${VERSION_SETTING} to 2 so that ` +
         'aud becomes the client ID (the issuer changes to the v2 one too).',
@@ -95,10 +101,12 @@ export function audienceCause(found: readonly string[], expected: string): Cause
   }
   return {
     cause:
-      'The token was issued for another audience than the configuration names; the scope (or resource) decides it.',
+      'The token was issued for another audience than the configuration names; ' +
+      'the scope (or resource) decides it.',
     fix:
       'ask for the audience the configuration holds (scope for Entra, resource or the ' +
-      "authorization server's audience for Okta and OIDC), or enter the token's audience in Corgea.",
+      "authorization server's audience for Okta and OIDC), " +
+      "or enter the token's audience in Corgea.",
   };
 }
 
@@ -119,16 +127,18 @@ export function missingApplicationIdCause(
         'expects appid semantics (v1 tokens), the claim Corgea compares with the allowed ' +
         'application IDs.',
       fix:
-        `set ${VERSION_SETTING} to 1 (or null) so that tokens carry appid, or configure Corgea for ` +
-        'v2 tokens (issuer ending in /v2.0, audience the client ID).',
+        `set ${VERSION_SETTING} to 1 (or null) so that tokens carry appid, ` +
+        'or configure Corgea for v2 tokens (issuer ending in /v2.0, audience the client ID).',
     };
   }
   if (claim === 'azp' && other === 'appid') {
     return {
       cause:
-        'The token names the calling app in appid, as Entra v1 tokens do, while the configuration ' +
-        'expects azp (v2 tokens).',
-      fix: `set ${VERSION_SETTING} to 2, or configure Corgea for v1 tokens (issuer on sts.windows.net).`,
+        'The token names the calling app in appid, as Entra v1 tokens do, ' +
+        'while the configuration expects azp (v2 tokens).',
+      fix:
+        `set ${VERSION_SETTING} to 2, ` +
+        'or configure Corgea for v1 tokens (issuer on sts.windows.net).',
     };
   }
   if (other) {

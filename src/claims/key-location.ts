@@ -37,9 +37,10 @@ export async function locateKeys(
       const metadata = await discoverIssuer(issuer, context);
       if (!metadata.jwksUri) {
         throw new DiscoveryError(
-          `The metadata of ${issuer} at ${metadata.source.host}${metadata.source.pathname} has no ` +
-            'jwks_uri, so the token signature cannot be checked the way Corgea checks it.',
-          'publish jwks_uri in the issuer metadata (Corgea needs it too), or set check-claims: false.',
+          `The metadata of ${issuer} at ${metadata.source.host}${metadata.source.pathname} ` +
+            'has no jwks_uri, so the token signature cannot be checked the way Corgea checks it.',
+          'publish jwks_uri in the issuer metadata (Corgea needs it too), ' +
+            'or set check-claims: false.',
         );
       }
       return { keysUrl: metadata.jwksUri, metadataIssuer: metadata.issuer };

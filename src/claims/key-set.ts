@@ -60,8 +60,8 @@ export class IssuerKeySet {
     if (response.status !== 200) {
       throw new DiscoveryError(
         `The key set at ${url.host}${url.pathname} answered status ${response.status}.`,
-        'check tenant-id, authority-host or issuer: the issuer publishes its keys at the jwks_uri ' +
-          'of its metadata.',
+        'check tenant-id, authority-host or issuer: ' +
+          'the issuer publishes its keys at the jwks_uri of its metadata.',
       );
     }
     const body = parseJsonObject(response, 'key set', url);

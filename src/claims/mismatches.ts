@@ -33,7 +33,8 @@ export class ClaimMismatchError extends ClaimError {
       mismatches.length === 1
         ? `Claim ${first.claim}: found ${first.found}, expected ${first.expected}. ${first.cause}`
         : [
-            `The token differs from the Corgea JWT-auth configuration in ${mismatches.length} claims:`,
+            'The token differs from the Corgea JWT-auth configuration in ' +
+              `${mismatches.length} claims:`,
             ...mismatches.map((m) => `- ${mismatchLine(m)}`),
           ];
     super(first.claim, problem, mismatches.length === 1 ? first.fix : undefined);
@@ -165,7 +166,8 @@ function lifetimeMismatches(payload: Readonly<Record<string, unknown>>, nowMs: n
       found: notATime(nbf),
       expected: 'absent, or a time in seconds since 1970 (a JSON number)',
       cause:
-        "The token's nbf is not a NumericDate (RFC 7519 section 2), so when it becomes valid cannot be checked.",
+        "The token's nbf is not a NumericDate (RFC 7519 section 2), " +
+        'so when it becomes valid cannot be checked.',
       fix: 'configure the authorization server to issue nbf as a number of seconds, or not at all.',
     });
   } else if (typeof nbf === 'number' && now + CLOCK_ALLOWANCE_SECONDS < nbf) {

@@ -27,11 +27,11 @@ export function readUnverified(token: string): UnverifiedToken {
   if (!payload || Object.keys(header).length === 0) {
     throw new ClaimError(
       'token',
-      `The access token is not a JWT (found ${token.split('.').length} dot-separated parts, a JWT ` +
-        "has 3 with a JSON header and payload); Corgea's JWT auth needs a signed JWT.",
-      'ask an authorization server that issues JWT access tokens: for Okta a custom authorization ' +
-        'server (https://{domain}/oauth2/{server-id}), not the org server; for Entra a scope of ' +
-        'your own app, api://{client-id}/.default.',
+      `The access token is not a JWT (found ${token.split('.').length} dot-separated parts, ` +
+        "a JWT has 3 with a JSON header and payload); Corgea's JWT auth needs a signed JWT.",
+      'ask an authorization server that issues JWT access tokens: for Okta a custom ' +
+        'authorization server (https://{domain}/oauth2/{server-id}), not the org server; ' +
+        'for Entra a scope of your own app, api://{client-id}/.default.',
     );
   }
   // RFC 7797's unencoded payload: jose verifies it, but a JWT's claims are base64url JSON (RFC
@@ -41,7 +41,8 @@ export function readUnverified(token: string): UnverifiedToken {
       'b64',
       'The access token has an unencoded payload (header "b64": false, RFC 7797), which a JWT ' +
         'cannot have: its claims would not be the ones Corgea reads.',
-      'configure the authorization server to issue standard JWT access tokens (RFC 7519, RFC 9068).',
+      'configure the authorization server to issue standard JWT access tokens ' +
+        '(RFC 7519, RFC 9068).',
     );
   }
   return { header, alg: checkAlgorithm(header), payload };
@@ -88,7 +89,8 @@ function claimsOf(bytes: Uint8Array): Record<string, unknown> {
     throw new ClaimError(
       'token',
       "The access token's signed payload is not a JSON object of claims, as a JWT's must be.",
-      'configure the authorization server to issue standard JWT access tokens (RFC 7519, RFC 9068).',
+      'configure the authorization server to issue standard JWT access tokens ' +
+        '(RFC 7519, RFC 9068).',
     );
   }
   return claims as Record<string, unknown>;
@@ -119,7 +121,8 @@ function signatureError(error: unknown, unverified: UnverifiedToken, keys: Issue
     return new ClaimError(
       'kid',
       kid
-        ? `The token is signed with key ID "${kid}", which the issuer does not publish at ${where} ` +
+        ? `The token is signed with key ID "${kid}", ` +
+            `which the issuer does not publish at ${where} ` +
             '(checked twice): Corgea would reject its signature.'
         : `The token names no key ID, and no key for ${unverified.alg} is published at ${where}.`,
       'the token comes from another issuer, tenant or cloud than configured: check tenant-id, ' +
@@ -134,9 +137,10 @@ function signatureError(error: unknown, unverified: UnverifiedToken, keys: Issue
         `at ${where}.` +
         (graph ? ' Its header carries a nonce, as Entra tokens for Microsoft Graph do.' : ''),
       graph
-        ? 'set scope to your own app (api://{client-id}/.default): Graph tokens can be verified by Graph only.'
-        : 'the token was altered, or signed by another server than the one publishing these keys: ' +
-            'check token-url against issuer.',
+        ? 'set scope to your own app (api://{client-id}/.default): ' +
+            'Graph tokens can be verified by Graph only.'
+        : 'the token was altered, or signed by another server than the one publishing ' +
+            'these keys: check token-url against issuer.',
     );
   }
   return new ClaimError(

@@ -51,7 +51,8 @@ Example:
         '--token',
         'a token on the command line is visible to every process on the machine and lands in ' +
           'shell history.',
-        `put it in ${DEFAULT_TOKEN_VARIABLE} (or the variable --token-env names), or pipe it with --token-stdin.`,
+        `put it in ${DEFAULT_TOKEN_VARIABLE} (or the variable --token-env names), ` +
+          'or pipe it with --token-stdin.',
       );
     }
   },
@@ -78,7 +79,8 @@ Example:
     context.log.info(
       `The token fits the Corgea configuration: issuer "${expected.issuer}", audience ` +
         `${expected.audience === undefined ? '(not checked)' : `"${expected.audience}"`}, ` +
-        `${expected.applicationIdClaim} in ${expected.allowedApplicationIds.map((id) => `"${id}"`).join(', ')}.`,
+        `${expected.applicationIdClaim} in ` +
+        `${expected.allowedApplicationIds.map((id) => `"${id}"`).join(', ')}.`,
     );
   },
 };
@@ -101,7 +103,8 @@ async function readToken(read: (name: string) => string, context: CommandContext
     throw new InputError(
       '--token-env',
       `${shownVariable(variable, '--token-env')} is empty or not set.`,
-      `set that variable to the access token, name another variable with --token-env, or use --token-stdin.`,
+      'set that variable to the access token, name another variable with --token-env, ' +
+        'or use --token-stdin.',
     );
   }
   return value;

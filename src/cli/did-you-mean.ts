@@ -16,7 +16,9 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return bestDistance <= limit && !tie ? best : undefined;
 }
 
-/** Optimal string alignment distance: Levenshtein plus the swap of two neighbours, a common typo. */
+/**
+ * Optimal string alignment distance: Levenshtein plus the swap of two neighbours, a common typo.
+ */
 function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {

@@ -37,7 +37,9 @@ const ENVIRONMENT_HELP = `The Corgea credential comes only from the environment:
 /** `register`: creates or updates the JWT-auth configuration of a name, or leaves it as it is. */
 export const registerCommand: Command = {
   summary: 'create or update a Corgea JWT-auth configuration by name',
-  usage: `Usage: corgea-idp-auth register --name NAME --issuer URL --audience AUD --allowed-application-ids IDS
+  usage:
+    'Usage: corgea-idp-auth register --name NAME --issuer URL --audience AUD ' +
+    `--allowed-application-ids IDS
 
 Makes Corgea hold exactly this JWT-auth configuration under its name: creates it when missing,
 updates it when it differs, leaves it alone when equal, and prints one line saying which.
@@ -47,7 +49,8 @@ Options (each falls back to the variable named on its right):
   --name NAME                    the configuration's name            ${VARIABLES.name}
   --issuer URL                   iss exactly as tokens carry it      ${VARIABLES.issuer}
   --audience AUD                 aud of the tokens                   ${VARIABLES.audience}
-  --allowed-application-ids IDS  client IDs allowed to call, one per ${VARIABLES['allowed-application-ids']}
+  --allowed-application-ids IDS  client IDs allowed to call, one per ` +
+    `${VARIABLES['allowed-application-ids']}
                                  line or comma-separated; the flag
                                  may be repeated
   --corgea-url URL               default ${DEFAULT_CORGEA_URL}       ${VARIABLES['corgea-url']}
@@ -81,7 +84,8 @@ ${ENVIRONMENT_HELP}`,
     );
     const client = connect(context, input, token);
     context.log.info(
-      `Registering the JWT-auth configuration "${desired.name}" at ${client.base.host}${client.base.pathname}: ` +
+      `Registering the JWT-auth configuration "${desired.name}" ` +
+        `at ${client.base.host}${client.base.pathname}: ` +
         `issuer ${desired.issuer}, audience ${desired.audience}, allowed application IDs ` +
         `${desired.allowedApplicationIds.join(', ')}.`,
     );
@@ -116,7 +120,8 @@ ${ENVIRONMENT_HELP}`,
     const name = parseName(input.value('name'), input.source('name'));
     const client = connect(context, input, token);
     context.log.info(
-      `Deregistering the JWT-auth configuration "${name}" at ${client.base.host}${client.base.pathname}.`,
+      `Deregistering the JWT-auth configuration "${name}" ` +
+        `at ${client.base.host}${client.base.pathname}.`,
     );
 
     const outcome = await deregisterJwtAuthConfig(client, name);
@@ -196,9 +201,9 @@ function readAdminToken(context: CommandContext): Secret {
       ADMIN_TOKEN_VARIABLE,
       `the environment variable ${ADMIN_TOKEN_VARIABLE} is empty or not set; it holds the Corgea ` +
         'credential that manages JWT-auth configurations.',
-      `set ${ADMIN_TOKEN_VARIABLE} to an API token of a Corgea user allowed to manage integrations, ` +
-        'in the environment of the process that runs this command (for cdktf deploy: the shell or ' +
-        'CI job that runs Terraform).',
+      `set ${ADMIN_TOKEN_VARIABLE} to an API token of a Corgea user allowed to manage ` +
+        'integrations, in the environment of the process that runs this command ' +
+        '(for cdktf deploy: the shell or CI job that runs Terraform).',
     );
   }
   context.protect(token);

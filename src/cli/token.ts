@@ -34,7 +34,8 @@ export const DEFAULT_SECRET_VARIABLE = 'CORGEA_CLIENT_SECRET';
 
 export const tokenCommand: Command = {
   summary: 'fetch an access token, check it as the action does, and print it',
-  usage: `Usage: corgea-idp-auth token --client-id ID [options]
+  usage:
+    `Usage: corgea-idp-auth token --client-id ID [options]
 
 Does what the GitHub Action does: fetches an access token with client credentials, checks its
 signature and claims against the expected Corgea configuration, asks Corgea's verify endpoint to
@@ -69,7 +70,8 @@ Options (the same names and defaults as the GitHub Action's inputs):
                                          CORGEA_URL; for a dotenv file or >> "$GITHUB_ENV",
                                          never for eval
                                    json  every output of the action
-  --export-variable NAME         the token's name in --format env (default ${DEFAULT_EXPORT_VARIABLE})
+  --export-variable NAME         the token's name in --format env (default ` +
+    `${DEFAULT_EXPORT_VARIABLE})
 
 Exits 0 when the token passed every check; otherwise with the action's codes (2 input,
 3 metadata, 4 refused by the identity provider, 5 response, 6 network, 7 claim, 8 Corgea) and
@@ -86,8 +88,8 @@ a failed fetch):
         '--client-secret',
         'a secret on the command line is visible to every process on the machine and lands in ' +
           'shell history.',
-        `put it in ${DEFAULT_SECRET_VARIABLE} (or the variable --client-secret-env names), or pipe ` +
-          'it with --client-secret-stdin.',
+        `put it in ${DEFAULT_SECRET_VARIABLE} (or the variable --client-secret-env names), ` +
+          'or pipe it with --client-secret-stdin.',
       );
     }
   },
@@ -169,7 +171,8 @@ async function readSecret(read: InputReader, context: CommandContext): Promise<s
     throw new InputError(
       'client-secret',
       `${shownVariable(variable, '--client-secret-env')} is empty or not set.`,
-      `set that variable to the client secret's value, or name another variable with --client-secret-env.`,
+      "set that variable to the client secret's value, " +
+        'or name another variable with --client-secret-env.',
     );
   }
   return value;

@@ -81,7 +81,8 @@ export function parseIssuer(value: string, source: string): string {
         'https://sts.windows.net/{tenant-id}/ for Entra v1 tokens.',
     );
   }
-  // Validated as a URL, kept as written: Corgea compares the text with `iss` character for character.
+  // Validated as a URL, kept as written: Corgea compares the text with `iss` character for
+  // character.
   parseServiceUrl(source, issuer);
   return issuer;
 }
@@ -106,7 +107,8 @@ function parseAllowedApplicationIds(value: string, source: ApplicationIdSource):
     throw new InputError(
       source.name,
       'expected at least one application ID, found none.',
-      `set ${source.name} to the client ID of each application allowed to call Corgea, one per line.`,
+      `set ${source.name} to the client ID of each application allowed to call Corgea, ` +
+        'one per line.',
     );
   }
   return ids;

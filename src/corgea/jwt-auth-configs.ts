@@ -46,8 +46,9 @@ export function jwtAuthConfigsUrl(corgeaUrl: URL, path: string | undefined, sour
   ) {
     throw new InputError(
       source,
-      `expected a path below the Corgea URL such as ${DEFAULT_JWT_CONFIG_PATH}, found "${value}". ` +
-        'The admin credential is sent wherever the path points, so it must stay on the Corgea host.',
+      `expected a path below the Corgea URL such as ${DEFAULT_JWT_CONFIG_PATH}, ` +
+        `found "${value}". The admin credential is sent wherever the path points, ` +
+        'so it must stay on the Corgea host.',
       `write the path alone, for example ${DEFAULT_JWT_CONFIG_PATH}; set the host with CORGEA_URL.`,
     );
   }
@@ -168,7 +169,8 @@ export class JwtAuthConfigClient {
     const operation = `deleting the JWT-auth configuration "${config.name}" (id ${config.id})`;
     const url = this.#itemUrl(config.id);
     const response = await this.#send(this.#context, { method: 'DELETE', url }, operation);
-    // A retried delete whose first attempt succeeded finds nothing: the outcome wanted all the same.
+    // A retried delete whose first attempt succeeded finds nothing: the outcome wanted all the
+    // same.
     if (response.status === 404) return false;
     if (response.status !== 204 && response.status !== 200)
       throw this.#failure(response, operation);
@@ -215,7 +217,8 @@ export class JwtAuthConfigClient {
       if (error instanceof ResponseError) {
         throw new ResponseError(
           error.message.replace(/ Fix: .*$/s, ''),
-          'check CORGEA_URL and CORGEA_JWT_CONFIG_PATH: the URL must point at the configuration API.',
+          'check CORGEA_URL and CORGEA_JWT_CONFIG_PATH: ' +
+            'the URL must point at the configuration API.',
           response.status,
         );
       }
@@ -231,10 +234,12 @@ export class JwtAuthConfigClient {
   #failure(response: HttpResponse, operation: string): CorgeaError {
     const { status } = response;
     const said = corgeaDetail(response.body, this.#credential);
-    const problem = `Corgea answered ${status} to ${operation} at ${this.#where(this.#base)}${said}.`;
+    const problem =
+      `Corgea answered ${status} to ${operation} ` + `at ${this.#where(this.#base)}${said}.`;
     if (status === 401 || status === 403) {
       return new CorgeaError(
-        `${problem} The credential in ${ADMIN_TOKEN_VARIABLE} lacks the right to manage integrations` +
+        `${problem} The credential in ${ADMIN_TOKEN_VARIABLE} ` +
+          'lacks the right to manage integrations' +
           (status === 401 ? ' (Corgea did not accept it at all).' : '.'),
         `set ${ADMIN_TOKEN_VARIABLE} to a current API token of a Corgea user allowed to manage ` +
           'integrations (JWT-auth settings) in this Corgea deployment.',
@@ -243,10 +248,11 @@ export class JwtAuthConfigClient {
     }
     if (status === 404 || status === 405) {
       return new CorgeaError(
-        `${problem} This Corgea does not offer the assumed JWT-auth configuration API at that path.`,
-        'check CORGEA_URL; set CORGEA_JWT_CONFIG_PATH if your Corgea serves the API elsewhere, or ' +
-          "turn registration off and enter the issuer, audience and application IDs in Corgea's " +
-          'settings page.',
+        `${problem} This Corgea does not offer the assumed JWT-auth configuration API ` +
+          'at that path.',
+        'check CORGEA_URL; set CORGEA_JWT_CONFIG_PATH if your Corgea serves the API elsewhere, ' +
+          'or turn registration off and enter the issuer, audience and application IDs ' +
+          "in Corgea's settings page.",
         status,
       );
     }

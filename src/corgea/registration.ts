@@ -34,9 +34,10 @@ export async function registerJwtAuthConfig(
   if (existing.length > 1) {
     throw new CorgeaError(
       `Corgea holds ${existing.length} JWT-auth configurations named "${desired.name}" (ids ` +
-        `${existing.map((config) => config.id).join(', ')}); register cannot tell which one to keep.`,
-      `delete the extra ones in Corgea's settings page (or run deregister --name "${desired.name}" ` +
-        'to remove them all), then run register again.',
+        `${existing.map((config) => config.id).join(', ')}); ` +
+        'register cannot tell which one to keep.',
+      "delete the extra ones in Corgea's settings page " +
+        `(or run deregister --name "${desired.name}" to remove them all), then run register again.`,
     );
   }
 

@@ -43,7 +43,8 @@ export async function verifyWithCorgea(
     if (statusField(response.body) === 'ok') return { attempts };
     throw new CorgeaError(
       `Corgea's verify endpoint ${where} answered 200 without "status": "ok"${tries}.`,
-      'check corgea-url: it must be the Corgea URL itself, not a proxy or login page in front of it.',
+      'check corgea-url: it must be the Corgea URL itself, ' +
+        'not a proxy or login page in front of it.',
       200,
     );
   }
@@ -120,8 +121,9 @@ function refusal(status: number, where: string, facts: VerifyFacts): string {
   }
   const wanted = expected
     ? ` The expected configuration is issuer "${expected.issuer}", audience ` +
-      `${expected.audience === undefined ? '(not derived)' : `"${expected.audience}"`} and allowed ` +
-      `application IDs ${expected.allowedApplicationIds.map((id) => `"${id}"`).join(', ')}.`
+      `${expected.audience === undefined ? '(not derived)' : `"${expected.audience}"`} ` +
+      'and allowed application IDs ' +
+      `${expected.allowedApplicationIds.map((id) => `"${id}"`).join(', ')}.`
     : '';
   return (
     `${head} ${carries}${wanted} The claims were not checked here (check-claims: false): compare ` +
@@ -131,7 +133,10 @@ function refusal(status: number, where: string, facts: VerifyFacts): string {
 
 function refusalFix(facts: VerifyFacts): string {
   if (!facts.payload) {
-    return "ask for a JWT access token (the claim check's message says how, with check-claims: true).";
+    return (
+      'ask for a JWT access token ' +
+      "(the claim check's message says how, with check-claims: true)."
+    );
   }
   const fix =
     "enter the token's iss as Issuer, its aud as Audience and its calling-app ID as an allowed " +

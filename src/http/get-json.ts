@@ -33,7 +33,8 @@ export async function sendWithRetries(
       try {
         const response = await context.transport({ ...request, timeoutMs: context.timeoutMs });
         context.debug(
-          `${label}: attempt ${n} answered ${response.status} in ${context.clock.now() - started} ms`,
+          `${label}: attempt ${n} answered ${response.status} ` +
+            `in ${context.clock.now() - started} ms`,
         );
         return {
           verdict: classifyResponse(response, context.clock.now(), request.method),
@@ -86,7 +87,8 @@ export function parseJsonObject(
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ResponseError(
-      `The ${what} at ${url.host}${url.pathname} answered ${response.status} with a body that is not a JSON object.`,
+      `The ${what} at ${url.host}${url.pathname} answered ${response.status} ` +
+        'with a body that is not a JSON object.',
       'check that the URL points at the service itself and not at a login page or a proxy.',
       response.status,
     );

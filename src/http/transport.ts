@@ -304,11 +304,12 @@ function toNetworkError(
   if (error instanceof TunnelRefused) {
     return new NetworkError(
       { stage: 'proxy', host, route, proxyStatus: error.status },
-      `The proxy ${proxy?.url.host} (from ${proxy?.variable}) refused to open a tunnel to ${host}: ` +
-        `status ${error.status}.`,
+      `The proxy ${proxy?.url.host} (from ${proxy?.variable}) ` +
+        `refused to open a tunnel to ${host}: status ${error.status}.`,
       error.status === 407
         ? 'the proxy wants credentials: put them in the proxy URL (http://user:password@host:port).'
-        : `allow CONNECT to ${host} on the proxy, or list the host in NO_PROXY if it must be reached directly.`,
+        : `allow CONNECT to ${host} on the proxy, ` +
+            'or list the host in NO_PROXY if it must be reached directly.',
     );
   }
   const code = (error as { code?: unknown }).code;
@@ -318,7 +319,8 @@ function toNetworkError(
   const problems: Record<NetworkStage, [string, string]> = {
     dns: [
       proxy
-        ? `The proxy's name ${proxy.url.hostname} (from ${proxy.variable}) could not be resolved (${reason}).`
+        ? `The proxy's name ${proxy.url.hostname} (from ${proxy.variable}) ` +
+          `could not be resolved (${reason}).`
         : `The name ${target.hostname} could not be resolved (${reason}).`,
       'check the spelling of the host and that the runner can resolve it.',
     ],
@@ -332,7 +334,8 @@ function toNetworkError(
     ],
     proxy: [
       `The proxy ${proxy?.url.host} (from ${proxy?.variable}) could not be reached (${reason}).`,
-      `check the proxy URL in ${proxy?.variable}, or list ${target.hostname} in NO_PROXY to go direct.`,
+      `check the proxy URL in ${proxy?.variable}, ` +
+        `or list ${target.hostname} in NO_PROXY to go direct.`,
     ],
     timeout: [`No answer from ${host}${via}.`, 'raise timeout-seconds.'],
     connection: [

@@ -4,7 +4,9 @@ import type { RequestContext } from '../http/get-json.js';
 import type { CheckSettings, ClientAuth } from '../settings.js';
 import type { Profile } from './profile.js';
 
-/** Claims that name the calling app, in the order they are looked for. RFC 9068 names `client_id`. */
+/**
+ * Claims that name the calling app, in the order they are looked for. RFC 9068 names `client_id`.
+ */
 const APPLICATION_ID_CLAIMS = ['client_id', 'azp', 'cid', 'appid'] as const;
 
 /**
@@ -46,8 +48,8 @@ export function chooseClientAuth(
   if (!methods || methods.length === 0 || methods.includes('client_secret_basic')) return 'basic';
   if (methods.includes('client_secret_post')) return 'post';
   throw new DiscoveryError(
-    `The issuer ${issuer} supports neither client_secret_basic nor client_secret_post at its token ` +
-      `endpoint; it lists ${methods.join(', ')}.`,
+    `The issuer ${issuer} supports neither client_secret_basic nor client_secret_post ` +
+      `at its token endpoint; it lists ${methods.join(', ')}.`,
     'enable client_secret_basic or client_secret_post for this client, or set client-auth if the ' +
       'metadata is wrong.',
   );
