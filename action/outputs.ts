@@ -1,7 +1,7 @@
 import type { FetchedToken } from '../src/fetch-token.js';
 import type { Settings } from '../src/settings.js';
 import { cut } from '../src/secret.js';
-import { exportVariable, info, requireFileCommands, setOutput } from './workflow-commands.js';
+import { exportVariables, info, requireFileCommands, setOutputs } from './workflow-commands.js';
 
 /** The longest claim output, in characters; a longer value ends with what was left off. */
 export const MAX_CLAIM_OUTPUT = 1000;
@@ -20,19 +20,24 @@ export function writeOutputs(
     settings.exportVariable ? ['GITHUB_OUTPUT', 'GITHUB_ENV'] : ['GITHUB_OUTPUT'],
   );
 
-  if (settings.outputToken) setOutput('token', token.accessToken);
-  setOutput('token-type', token.tokenType);
-  setOutput('expires-in', String(token.expiresIn));
-  setOutput('expires-at', token.expiresAt.toISOString());
   // Claim values come from the token's issuer and can be of any length; the token is never cut.
   // `scrub` blanks any secret a hostile issuer echoed into a claim.
-  setOutput('issuer', cut(scrub(token.issuer), MAX_CLAIM_OUTPUT));
-  setOutput('audience', cut(scrub(token.audience), MAX_CLAIM_OUTPUT));
-  setOutput('application-id', cut(scrub(token.applicationId), MAX_CLAIM_OUTPUT));
+  const claim = (value: string) => cut(scrub(value), MAX_CLAIM_OUTPUT);
+  setOutputs([
+    ...(settings.outputToken ? [['token', token.accessToken] as const] : []),
+    ['token-type', token.tokenType],
+    ['expires-in', String(token.expiresIn)],
+    ['expires-at', token.expiresAt.toISOString()],
+    ['issuer', claim(token.issuer)],
+    ['audience', claim(token.audience)],
+    ['application-id', claim(token.applicationId)],
+  ]);
 
   if (settings.exportVariable) {
-    exportVariable(settings.exportVariable, token.accessToken);
-    exportVariable('CORGEA_URL', settings.corgeaUrl.href.replace(/\/+$/, ''));
+    exportVariables([
+      [settings.exportVariable, token.accessToken],
+      ['CORGEA_URL', settings.corgeaUrl.href.replace(/\/+$/, '')],
+    ]);
     info(`Exported the token as ${settings.exportVariable} and CORGEA_URL for the next steps.`);
   } else {
     info(

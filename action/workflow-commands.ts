@@ -70,13 +70,18 @@ function command(name: string, message: string): void {
 
 /** Sets a step output (`GITHUB_OUTPUT`). */
 export function setOutput(name: string, value: string): void {
-  fileCommand('GITHUB_OUTPUT', name, value);
+  setOutputs([[name, value]]);
 }
 
-/** Exports a variable to the steps that follow (`GITHUB_ENV`) and to this process. */
-export function exportVariable(name: string, value: string): void {
-  process.env[name] = value;
-  fileCommand('GITHUB_ENV', name, value);
+/** Sets several step outputs with one write to `GITHUB_OUTPUT`. */
+export function setOutputs(outputs: readonly (readonly [string, string])[]): void {
+  fileCommands('GITHUB_OUTPUT', outputs);
+}
+
+/** Exports variables to the steps that follow (`GITHUB_ENV`, one write) and to this process. */
+export function exportVariables(variables: readonly (readonly [string, string])[]): void {
+  for (const [name, value] of variables) process.env[name] = value;
+  fileCommands('GITHUB_ENV', variables);
 }
 
 /**
@@ -115,18 +120,20 @@ function writable(file: string): boolean {
 }
 
 /**
- * Appends `name<<DELIMITER`, the value and the delimiter to the file the runner names, with a
- * delimiter that does not occur in the value, so that no value, however hostile, can end its
- * block early.
+ * Appends, in one write, a `name<<DELIMITER`, value, delimiter block per entry to the file the
+ * runner names, each with a delimiter that does not occur in its value, so that no value, however
+ * hostile, can end its block early.
  */
-function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_ENV', name: string, value: string): void {
+function fileCommands(
+  variable: 'GITHUB_OUTPUT' | 'GITHUB_ENV',
+  entries: readonly (readonly [string, string])[],
+): void {
   requireFileCommands([variable]);
-  const delimiter = delimiterFor(value);
-  appendFileSync(
-    process.env[variable] as string,
-    `${name}<<${delimiter}\n${value}\n${delimiter}\n`,
-    'utf8',
-  );
+  const blocks = entries.map(([name, value]) => {
+    const delimiter = delimiterFor(value);
+    return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+  });
+  appendFileSync(process.env[variable] as string, blocks.join(''), 'utf8');
 }
 
 /**
