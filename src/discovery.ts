@@ -104,9 +104,8 @@ export function metadataUrl(field: string, value: string, source: URL): URL {
     return parseServiceUrl(field, value);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    const problem = error.message.replace(/^Input [^:]+: /, '').replace(/ Fix: .*$/s, '');
     throw new DiscoveryError(
-      `The metadata at ${source.host}${source.pathname} has an unusable ${field}: ${problem}`,
+      `The metadata at ${source.host}${source.pathname} has an unusable ${field}: ${error.detail}`,
       'pass token-url to use the right endpoint, and ask the operator to correct the metadata.',
     );
   }

@@ -40,6 +40,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = Object.freeze({
  */
 export class CorgeaAuthError extends Error {
   readonly code: ErrorCode;
+  /** What went wrong: `message` without its fix, for an error that restates this one. */
+  readonly problem: string;
   /** One line saying what to change; also the last sentence of `message`. */
   readonly fix: string | undefined;
 
@@ -49,6 +51,7 @@ export class CorgeaAuthError extends Error {
     super(safeFix ? `${lines} Fix: ${safeFix}` : lines);
     this.name = new.target.name;
     this.code = code;
+    this.problem = lines;
     this.fix = safeFix;
   }
 
@@ -61,10 +64,13 @@ export class CorgeaAuthError extends Error {
 export class InputError extends CorgeaAuthError {
   /** The input's name as the user wrote it, e.g. `tenant-id`. */
   readonly input: string;
+  /** What is wrong with the input, without the `Input {name}: ` that `problem` starts with. */
+  readonly detail: string;
 
   constructor(input: string, problem: string, fix?: string) {
     super('ERR_INPUT', `Input ${input}: ${problem}`, fix);
     this.input = input;
+    this.detail = oneLine(problem);
   }
 }
 

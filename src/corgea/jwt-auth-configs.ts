@@ -216,7 +216,7 @@ export class JwtAuthConfigClient {
     } catch (error) {
       if (error instanceof ResponseError) {
         throw new ResponseError(
-          error.message.replace(/ Fix: .*$/s, ''),
+          error.problem,
           'check CORGEA_URL and CORGEA_JWT_CONFIG_PATH: ' +
             'the URL must point at the configuration API.',
           response.status,

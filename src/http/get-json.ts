@@ -59,7 +59,6 @@ export async function sendWithRetries(
 /** Adds the number of attempts to a network error's message. */
 function withAttempts(error: unknown, attempts: number): unknown {
   if (!(error instanceof NetworkError) || attempts < 2) return error;
-  const problem = error.message.replace(/ Fix: .*$/s, '');
   return new NetworkError(
     {
       stage: error.stage,
@@ -68,7 +67,7 @@ function withAttempts(error: unknown, attempts: number): unknown {
       route: error.route,
       proxyStatus: error.proxyStatus,
     },
-    `${problem} Tried ${attempts} times.`,
+    `${error.problem} Tried ${attempts} times.`,
     error.fix,
   );
 }
